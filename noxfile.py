@@ -1,0 +1,146 @@
+"""Every task, run the same way on a laptop, a cron host and any CI: ``nox -s NAME``.
+
+``nox`` alone runs the whole test suite: lint, content validation and every test (the browser
+tests included). Each session installs exactly the locked dependencies with uv.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_external_run = True
+nox.options.sessions = ["lint", "validate", "tests"]
+
+ENV = {
+    # The machine's own Python is used; nothing is downloaded behind the user's back.
+    "UV_PYTHON_DOWNLOADS": "never",
+    "NO_MKDOCS_2_WARNING": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+
+
+def _sync(session: nox.Session, *groups: str) -> None:
+    """Install the locked dependencies (and the named groups) into this session's venv."""
+    session.run_install(
+        "uv",
+        "sync",
+        "--locked",
+        *(f"--group={group}" for group in groups),
+        env={**ENV, "UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        external=True,
+        silent=True,
+    )
+    session.env.update(ENV)
+
+
+def _generate(session: nox.Session, history: str) -> None:
+    session.run("python", "-m", "portal", "generate", "--history", history)
+
+
+def _mkdocs_build(session: nox.Session) -> None:
+    session.run("mkdocs", "build", "--strict", "--quiet")
+
+
+@nox.session
+def validate(session: nox.Session) -> None:
+    """Check every content file; print every problem as file:line: field: message."""
+    _sync(session)
+    session.run("python", "-m", "portal", "validate", *session.posargs)
+    session.run("python", "-m", "portal", "schema", "--check")
+
+
+@nox.session
+def schema(session: nox.Session) -> None:
+    """Regenerate the JSON Schemas in schemas/ after a model change."""
+    _sync(session)
+    session.run("python", "-m", "portal", "schema")
+
+
+@nox.session
+def checks(session: nox.Session) -> None:
+    """Run one probe round against the real estate and append it to data/history/."""
+    _sync(session)
+    session.run("python", "-m", "checks", "run", *session.posargs)
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the portal into site/ from the content and data/history/."""
+    _sync(session)
+    _generate(session, "data/history")
+    _mkdocs_build(session)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Preview the portal with live reload at http://127.0.0.1:8000/."""
+    _sync(session)
+    _generate(session, "data/history")
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """The main job, offline: probe a simulated estate, build the full portal, serve it.
+
+    ``nox -s demo -- --no-serve`` stops after the build (site/ is ready to open).
+    """
+    _sync(session)
+    shutil.rmtree("build/demo", ignore_errors=True)
+    session.run("python", "-m", "checks", "demo", "--out", "build/demo", "--rounds", "3")
+    _generate(session, "build/demo/history")
+    _mkdocs_build(session)
+    session.log("The portal is built in site/.")
+    if "--no-serve" not in session.posargs:
+        session.log("Serving it at http://127.0.0.1:8000/ (Ctrl+C stops).")
+        session.run("python", "-m", "http.server", "8000", "--bind", "127.0.0.1", "-d", "site")
+
+
+def _pytest(session: nox.Session, *args: str) -> None:
+    # pytest exits 5 when it collected no tests. With a selection given (-k, a path), that only
+    # means nothing matched; with none, the suite itself is missing and that is a failure.
+    codes = [0, 5] if session.posargs else [0]
+    session.run("pytest", *args, *session.posargs, success_codes=codes)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite, browser tests included (needs Chromium: see README)."""
+    _sync(session, "test")
+    _pytest(session)
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Only the browser tests: real headless Chromium against the built site."""
+    _sync(session, "test")
+    _pytest(session, "-m", "browser")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format) and mypy (strict on the packages)."""
+    _sync(session, "test", "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session(name="format")
+def format_(session: nox.Session) -> None:
+    """Apply ruff's fixes and formatting."""
+    _sync(session, "lint")
+    session.run("ruff", "check", "--fix", ".")
+    session.run("ruff", "format", ".")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: print measured figures (never pass/fail on time)."""
+    _sync(session, "test")
+    session.run("python", "-m", "benchmarks", *session.posargs)

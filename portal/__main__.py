@@ -1,0 +1,83 @@
+"""``python -m portal``: validate content, generate pages, export JSON Schemas.
+
+Exit codes: 0 fine (warnings may be printed); 1 the content has errors; 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from checks.history import read_history
+from portal.errors import ContentError
+from portal.load import load_catalog
+from portal.schema import schema_texts
+from portal.site import SiteInputs, build_pages
+from portal.write import write_pages
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    catalog, _ = load_catalog(args.root)
+    counts = (
+        f"{len(catalog.systems)} systems, {len(catalog.teams)} teams, {len(catalog.roles)} roles"
+    )
+    print(f"content is valid: {counts}")
+    return 0
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    catalog, _ = load_catalog(args.root)
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+    history = read_history(args.history, systems=catalog.systems)
+    pages = build_pages(SiteInputs(catalog=catalog, history=history, now=now.astimezone(UTC)))
+    written, removed = write_pages(args.docs, pages)
+    print(f"generated {len(pages)} files into {args.docs} ({written} changed, {removed} removed)")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    folder: Path = args.root / "schemas"
+    stale = []
+    for name, text in schema_texts().items():
+        path = folder / name
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+            continue
+        folder.mkdir(exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print(f"schemas out of date: {', '.join(stale)}; run nox -s schema", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m portal", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path(), help="repository root (default: .)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("validate", help="check all content; print every problem").set_defaults(
+        func=_cmd_validate
+    )
+    gen = sub.add_parser("generate", help="write the generated pages into the docs folder")
+    gen.add_argument("--history", type=Path, default=Path("data/history"))
+    gen.add_argument("--docs", type=Path, default=Path("site_src"))
+    gen.add_argument("--now", help="the build's 'now' as ISO 8601 (default: the current time)")
+    gen.set_defaults(func=_cmd_generate)
+    schema = sub.add_parser("schema", help="write JSON Schemas for the content into schemas/")
+    schema.add_argument("--check", action="store_true", help="fail if a committed schema is stale")
+    schema.set_defaults(func=_cmd_schema)
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

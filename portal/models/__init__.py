@@ -1,0 +1,7 @@
+"""Content models: what every record in the repository must look like."""
+
+from __future__ import annotations
+
+from portal.models.catalog import Catalog, HealthCheck, PortalSettings, Role, System, Team
+
+__all__ = ["Catalog", "HealthCheck", "PortalSettings", "Role", "System", "Team"]

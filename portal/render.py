@@ -1,0 +1,64 @@
+"""Jinja2 set-up: strict (a missing value fails the build), autoescaped, deterministic."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from portal.errors import RenderError
+
+__all__ = ["environment", "format_ago", "format_when", "render"]
+
+
+def format_when(moment: datetime | None) -> str:
+    if moment is None:
+        return "never"
+    return moment.strftime("%d %b %Y, %H:%M UTC")
+
+
+def format_ago(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "never"
+    minutes = int((now - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} hours ago"
+    return f"{hours // 24} days ago"
+
+
+def format_percent(value: float | None) -> str:
+    if value is None:
+        return "no data"
+    # Floor, not round: 99.996% must never be shown as 100%.
+    return f"{int(value * 100) / 100:.2f}%"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("portal", "templates"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["when"] = format_when
+    env.filters["percent"] = format_percent
+    env.filters["iso"] = lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ") if d else ""
+    env.globals["ago"] = format_ago
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    try:
+        return environment().get_template(template).render(**context)
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template {template}: {exc}") from exc

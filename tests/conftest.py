@@ -1,0 +1,84 @@
+"""Shared fixtures: a real estate on loopback (HTTP and HTTPS), a clean environment."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import ssl
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import trustme
+
+from checks.estate import Estate
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies_or_ca_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Probes must reach 127.0.0.1 directly, whatever the developer's shell exports."""
+    for name in list(os.environ):
+        if name.lower() in {
+            "http_proxy",
+            "https_proxy",
+            "all_proxy",
+            "no_proxy",
+            "ssl_cert_file",
+            "ssl_cert_dir",
+            "requests_ca_bundle",
+        }:
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def estate() -> Iterator[Estate]:
+    with Estate() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+def _tls_estate(cert: trustme.LeafCert) -> Estate:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(context)
+    return Estate(tls=context)
+
+
+@pytest.fixture(scope="session")
+def tls_estate(ca: trustme.CA) -> Iterator[Estate]:
+    """HTTPS with a certificate from a CA only the test trusts (self-signed to everyone else)."""
+    with _tls_estate(ca.issue_cert("127.0.0.1", "localhost")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def expired_tls_estate(ca: trustme.CA) -> Iterator[Estate]:
+    now = datetime.now(UTC)
+    cert = ca.issue_cert(
+        "127.0.0.1", not_before=now - timedelta(days=60), not_after=now - timedelta(days=1)
+    )
+    with _tls_estate(cert) as running:
+        yield running
+
+
+def copy_content(root: Path) -> Path:
+    """Copy the shipped content, site sources and mkdocs.yml to ``root`` (to edit or build)."""
+    for name in ("catalog", "site_src", "schemas"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns(".generated.json"))
+    for name in ("roadmap", "training", "incidents"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped content and site sources, safe to edit and build."""
+    return copy_content(tmp_path / "repo")
