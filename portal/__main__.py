@@ -11,15 +11,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from checks.history import read_history
+from portal.content import content_warnings, load_content
+from portal.context import build_context
 from portal.errors import ContentError
-from portal.load import load_catalog
+from portal.pages import build_pages
 from portal.schema import schema_texts
-from portal.site import SiteInputs, build_pages
 from portal.write import write_pages
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    catalog, _ = load_catalog(args.root)
+    content = load_content(args.root)
+    for warning in content_warnings(content, today=datetime.now(UTC).date()):
+        print(warning)
+    catalog = content.catalog
     counts = (
         f"{len(catalog.systems)} systems, {len(catalog.teams)} teams, {len(catalog.roles)} roles"
     )
@@ -28,10 +32,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    catalog, _ = load_catalog(args.root)
+    content = load_content(args.root)
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
-    history = read_history(args.history, systems=catalog.systems)
-    pages = build_pages(SiteInputs(catalog=catalog, history=history, now=now.astimezone(UTC)))
+    history = read_history(args.history, systems=content.catalog.systems)
+    pages = build_pages(build_context(content, history, now=now.astimezone(UTC)))
     written, removed = write_pages(args.docs, pages)
     print(f"generated {len(pages)} files into {args.docs} ({written} changed, {removed} removed)")
     return 0

@@ -12,8 +12,10 @@ import pytest
 
 from checks.demo import DEMO_BEHAVIOURS, run_demo
 from checks.history import read_history
+from portal.content import load_content
+from portal.context import build_context
 from portal.load import load_catalog
-from portal.site import SiteInputs, build_pages
+from portal.pages import build_pages
 from portal.write import write_pages
 from tests.conftest import copy_content
 
@@ -33,9 +35,8 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = copy_content(tmp_path_factory.mktemp("demo") / "repo")
     out = root / "build" / "demo"
     run_demo(root, out, rounds=1)
-    catalog, _ = load_catalog(root)
     history = read_history(out / "history")
-    pages = build_pages(SiteInputs(catalog=catalog, history=history, now=datetime.now(UTC)))
+    pages = build_pages(build_context(load_content(root), history, now=datetime.now(UTC)))
     write_pages(root / "site_src", pages)
     site = root / "site"
     subprocess.run(

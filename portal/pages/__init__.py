@@ -1,0 +1,26 @@
+"""Page builders: one module per section, each ``pages(ctx) -> {path: content}``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from portal.context import SiteContext
+from portal.pages import home, status
+
+__all__ = ["SECTIONS", "Pages", "build_pages"]
+
+Pages = dict[str, str | bytes]
+
+# Order matters only for readability; paths must not collide (build_pages checks).
+SECTIONS: tuple[Callable[[SiteContext], Pages], ...] = (home.pages, status.pages)
+
+
+def build_pages(ctx: SiteContext) -> Pages:
+    """Every generated file, keyed by its path under the docs folder."""
+    result: Pages = {}
+    for section in SECTIONS:
+        for path, content in section(ctx).items():
+            if path in result:
+                raise ValueError(f"two sections generate {path}")
+            result[path] = content
+    return result
