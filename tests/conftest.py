@@ -5,14 +5,23 @@ from __future__ import annotations
 import os
 import shutil
 import ssl
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import trustme
 
+from checks.demo import run_demo
 from checks.estate import Estate
+from checks.history import read_history
+from portal.content import load_content
+from portal.context import build_context
+from portal.pages import build_pages
+from portal.write import write_pages
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -76,6 +85,36 @@ def copy_content(root: Path) -> Path:
             shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     return root
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    root: Path  # the content copy it was built from
+    site: Path  # the built site/
+
+
+def build_site(root: Path, history: Path, site: Path, *, now: datetime | None = None) -> Path:
+    """Generate pages from ``root`` and ``history`` and run ``mkdocs build --strict``."""
+    content = load_content(root)
+    data = read_history(history, systems=content.catalog.systems)
+    pages = build_pages(build_context(content, data, now=now or datetime.now(UTC)))
+    write_pages(root / "site_src", pages)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
+        cwd=root,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    return site
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The shipped content, probed once against the simulated estate and built: the demo."""
+    root = copy_content(tmp_path_factory.mktemp("demo") / "repo")
+    out = root / "build" / "demo"
+    run_demo(root, out, rounds=1)
+    return BuiltSite(root, build_site(root, out / "history", root / "site"))
 
 
 @pytest.fixture

@@ -1,0 +1,71 @@
+"""Each page type in real Chromium: no axe-core WCAG 2.2 A/AA violation at 320 and 1280 px,
+no request to any other host, readable with JavaScript off. Screenshots are kept as artifacts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import WIDTHS, SiteServer, Visit, screenshot
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+# page type -> path on the site. Each later section adds its page types here.
+PAGE_TYPES: dict[str, str] = {
+    "home": "/",
+    "status-overview": "/status/",
+}
+
+_axe = Axe()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page_type", sorted(PAGE_TYPES))
+def test_page_is_accessible_and_self_contained(
+    visit: Callable[..., Visit], site_server: SiteServer, page_type: str, width: int
+) -> None:
+    v = visit(width=width)
+    response = v.page.goto(site_server.base_url + PAGE_TYPES[page_type])
+    assert response is not None and response.ok
+    v.page.wait_for_load_state("networkidle")
+    screenshot(v.page, f"{page_type}-{width}")
+    results = _axe.run(v.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+    assert v.requests.third_party() == []
+    # Nothing overflows sideways at a phone's width (WCAG 1.4.10 reflow).
+    overflow = v.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+
+
+def test_keyboard_focus_is_visible(visit: Callable[..., Visit], site_server: SiteServer) -> None:
+    """Every one of the first dozen stops of the Tab key shows an outline."""
+    v = visit(width=1280)
+    v.page.goto(site_server.base_url + "/status/")
+    seen = []
+    for _ in range(12):
+        v.page.keyboard.press("Tab")
+        style, width, tag, label = v.page.evaluate(
+            "(() => { const e = document.activeElement, s = getComputedStyle(e);"
+            " return [s.outlineStyle, s.outlineWidth, e.tagName,"
+            " (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30)]; })()"
+        )
+        seen.append(label)
+        if tag == "BODY":
+            continue
+        assert style != "none" and width != "0px", f"no visible focus on {tag} {label!r}"
+    assert len(set(seen)) > 3  # focus really moved through the page
+
+
+def test_status_overview_reads_with_javascript_off(
+    visit: Callable[..., Visit], site_server: SiteServer
+) -> None:
+    v = visit(width=320, javascript=False)
+    v.page.goto(site_server.base_url + "/status/")
+    items = v.page.locator("li.gh-system")
+    assert items.count() > 0
+    for i in range(items.count()):
+        text = items.nth(i).inner_text()
+        assert any(s in text for s in ("Operational", "Degraded", "Down", "No data"))
+        assert "90 days" in text
