@@ -67,15 +67,16 @@ def site_server(demo_site: BuiltSite) -> Iterator[SiteServer]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright(site_server: SiteServer) -> Iterator[Playwright]:
-    # Playwright's sync API keeps an event loop running in this thread; the site (whose demo
-    # probes use asyncio.run) must be built before it starts, hence the dependency.
+    # Playwright's sync API keeps an event loop running in this thread while it is started, and
+    # other tests (and the demo build) call asyncio.run: so it lives for one module at a time,
+    # and the site is built before it starts.
     with sync_playwright() as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     launched = playwright.chromium.launch(
         executable_path=SYSTEM_CHROMIUM, args=CHROMIUM_ARGS, headless=True
