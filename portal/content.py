@@ -15,17 +15,22 @@ from typing import TypeVar
 
 from portal.errors import ContentError, Problem
 from portal.load import load_catalog
+from portal.load_status import load_incidents, load_maintenance
 from portal.models.catalog import Catalog
+from portal.models.incidents import Incident, Maintenance
 from portal.yamlio import Document
 
-__all__ = ["Content", "content_warnings", "load_content"]
+__all__ = ["Content", "check_cross_references", "content_warnings", "load_content"]
 
 
 @dataclass(frozen=True)
 class Content:
     catalog: Catalog
-    # Where each record came from, for located warnings: "systems/<id>" -> its document.
+    # Where each record came from, for located warnings and Markdown bodies:
+    # "systems/<id>", "incidents/<id>", "maintenance/<id>" -> its document.
     sources: dict[str, Document]
+    incidents: tuple[Incident, ...] = ()
+    maintenance: tuple[Maintenance, ...] = ()
 
 
 T = TypeVar("T")
@@ -44,11 +49,53 @@ def load_content(root: Path, *, override: Path | None = None) -> Content:
     """Load every content type under ``root``; ContentError lists every problem found."""
     problems: list[Problem] = []
     loaded_catalog = _gather(problems, lambda: load_catalog(root, override=override))
-    if problems or loaded_catalog is None:
+    loaded_incidents = _gather(problems, lambda: load_incidents(root))
+    loaded_maintenance = _gather(problems, lambda: load_maintenance(root))
+    if problems or loaded_catalog is None or loaded_incidents is None or loaded_maintenance is None:
         raise ContentError(problems)
     catalog, system_docs = loaded_catalog
+    incidents, incident_docs = loaded_incidents
+    maintenance, maintenance_docs = loaded_maintenance
     sources = {f"systems/{key}": doc for key, doc in system_docs.items()}
-    return Content(catalog=catalog, sources=sources)
+    sources |= {f"incidents/{key}": doc for key, doc in incident_docs.items()}
+    sources |= {f"maintenance/{key}": doc for key, doc in maintenance_docs.items()}
+    content = Content(
+        catalog=catalog,
+        sources=sources,
+        incidents=tuple(sorted(incidents, key=lambda i: (i.started, i.id), reverse=True)),
+        maintenance=tuple(sorted(maintenance, key=lambda m: (m.starts, m.id))),
+    )
+    problems = check_cross_references(content)
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def _unknown_systems(
+    content: Content, kind: str, record_id: str, systems: list[str]
+) -> list[Problem]:
+    doc = content.sources[f"{kind}/{record_id}"]
+    known = content.catalog.systems
+    return [
+        Problem(
+            doc.file,
+            doc.positions.line_for(("systems", i)),
+            f"systems[{i}]",
+            f'no system "{system}"; known systems: {", ".join(sorted(known))}',
+        )
+        for i, system in enumerate(systems)
+        if system not in known
+    ]
+
+
+def check_cross_references(content: Content) -> list[Problem]:
+    """References from one content type to another must resolve."""
+    problems: list[Problem] = []
+    for incident in content.incidents:
+        problems += _unknown_systems(content, "incidents", incident.id, incident.systems)
+    for window in content.maintenance:
+        problems += _unknown_systems(content, "maintenance", window.id, window.systems)
+    return problems
 
 
 def content_warnings(content: Content, *, today: date) -> list[Problem]:

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from checks.results import ProbeResult
 from portal.content import Content
+from portal.health import SystemHealth, system_health
 from portal.models.catalog import Catalog, System
-from portal.status import SystemStatus, system_status
 
 __all__ = ["FUNCTION_LABELS", "Overall", "SiteContext", "build_context", "overall_status"]
 
@@ -35,7 +35,7 @@ class SiteContext:
     content: Content
     history: Mapping[str, Sequence[ProbeResult]]
     now: datetime
-    statuses: dict[str, SystemStatus]
+    statuses: dict[str, SystemHealth]
     overall: Overall
     newest: datetime | None  # the newest probe time of any system
 
@@ -48,6 +48,10 @@ class SiteContext:
         """True when the checks seem to have stopped: no probe within the stale limit."""
         limit = timedelta(minutes=self.catalog.portal.probes.stale_after_minutes)
         return self.newest is not None and self.now - self.newest > limit
+
+    def system_names(self, ids: Sequence[str]) -> str:
+        """``["login", "dialogue"]`` -> ``"Login, Dialogue"``."""
+        return ", ".join(self.catalog.systems[i].name for i in ids)
 
     def groups(self) -> list[tuple[str, list[System]]]:
         """Systems grouped by function, in a fixed order, each group sorted by name."""
@@ -62,7 +66,7 @@ class SiteContext:
         return groups
 
 
-def overall_status(statuses: Sequence[SystemStatus]) -> Overall:
+def overall_status(statuses: Sequence[SystemHealth]) -> Overall:
     known = [s for s in statuses if s.state is not None]
     if not known:
         return Overall("unknown", "No recent data: status unknown", "none")
@@ -73,6 +77,8 @@ def overall_status(statuses: Sequence[SystemStatus]) -> Overall:
         return Overall("down", "Partial outage", "major")
     if any(s.state == "degraded" for s in known):
         return Overall("degraded", "Degraded performance", "minor")
+    if any(s.state == "maintenance" for s in known):
+        return Overall("maintenance", "Planned maintenance in progress", "none")
     if len(known) < len(statuses):
         return Overall("unknown", "Some tools have no recent data", "none")
     return Overall("up", "All tools operational", "none")
@@ -83,13 +89,14 @@ def build_context(
 ) -> SiteContext:
     probes = content.catalog.portal.probes
     statuses = {
-        system_id: system_status(
+        system_id: system_health(
             system_id,
             history.get(system_id, ()),
             now=now,
             interval=timedelta(minutes=probes.interval_minutes),
             stale_after=timedelta(minutes=probes.stale_after_minutes),
             quorum=probes.quorum,
+            maintenance=content.maintenance,
         )
         for system_id in sorted(content.catalog.systems)
     }

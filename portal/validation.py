@@ -82,7 +82,10 @@ def _message(error: Any, model: type[BaseModel]) -> str:
     if kind in {"literal_error", "enum"}:
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"{_describe(value)} is not allowed; use one of: {expected}"
-    if kind.startswith(("date_", "datetime_")):
+    if kind.startswith("datetime_") or kind == "timezone_aware":
+        example = "like 2026-11-28T18:05:00Z"
+        return f"must be a date and time with a time zone, {example}, got {_describe(value)}"
+    if kind.startswith("date_"):
         return f"must be a date written YYYY-MM-DD, got {_describe(value)}"
     if kind == "value_error":
         return f"{ctx.get('error', error['msg'])}, got {_describe(value)}"

@@ -110,8 +110,14 @@ def build_site(root: Path, history: Path, site: Path, *, now: datetime | None = 
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The shipped content, probed once against the simulated estate and built: the demo."""
+    """The shipped content, probed once against the simulated estate and built: the demo.
+
+    The test fixtures' incident reports and a future maintenance window are added, so every
+    page type exists; none of them changes a system's state.
+    """
     root = copy_content(tmp_path_factory.mktemp("demo") / "repo")
+    for kind in ("incidents", "maintenance"):
+        shutil.copytree(REPO / "tests" / "data" / "status" / kind, root / kind, dirs_exist_ok=True)
     out = root / "build" / "demo"
     run_demo(root, out, rounds=1)
     return BuiltSite(root, build_site(root, out / "history", root / "site"))

@@ -22,8 +22,8 @@ def expected_state(path: str, degraded_after_ms: int | None) -> str:
 def test_status_overview_shows_each_simulated_state(demo_site: BuiltSite) -> None:
     catalog, _ = load_catalog(demo_site.root)
     html = (demo_site.site / "status" / "index.html").read_text()
-    item = r'<li class="gh-system" data-state="(\w+)">\s*<p[^>]*><strong>([^<]+)<'
-    found = re.findall(item, html)
+    item = r'<li class="gh-system" data-state="(\w+)">.*?<strong>([^<]+)</strong>'
+    found = re.findall(item, html, flags=re.DOTALL)
     by_name = {name: state for state, name in found}
     assert len(by_name) == len(catalog.systems)
     for system in catalog.systems.values():

@@ -16,6 +16,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGE_TYPES: dict[str, str] = {
     "home": "/",
     "status-overview": "/status/",
+    "system-status": "/status/dialogue/",
+    "incident": "/status/incidents/2026-11-20-dialogue-calls-dropping/",
 }
 
 _axe = Axe()
