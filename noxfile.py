@@ -44,6 +44,7 @@ def _generate(session: nox.Session, history: str) -> None:
 
 def _mkdocs_build(session: nox.Session) -> None:
     session.run("mkdocs", "build", "--strict", "--quiet")
+    session.run("python", "-m", "portal", "offline", "--site", "site")
 
 
 @nox.session

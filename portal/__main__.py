@@ -14,6 +14,7 @@ from checks.history import read_history
 from portal.content import content_warnings, load_content
 from portal.context import build_context
 from portal.errors import ContentError
+from portal.offline import precache_list, write_service_worker
 from portal.pages import build_pages
 from portal.schema import schema_texts
 from portal.write import write_pages
@@ -38,6 +39,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     pages = build_pages(build_context(content, history, now=now.astimezone(UTC)))
     written, removed = write_pages(args.docs, pages)
     print(f"generated {len(pages)} files into {args.docs} ({written} changed, {removed} removed)")
+    return 0
+
+
+def _cmd_offline(args: argparse.Namespace) -> int:
+    path = write_service_worker(args.site)
+    print(f"wrote {path} ({len(precache_list(args.site))} files precached)")
     return 0
 
 
@@ -71,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--docs", type=Path, default=Path("site_src"))
     gen.add_argument("--now", help="the build's 'now' as ISO 8601 (default: the current time)")
     gen.set_defaults(func=_cmd_generate)
+    offline = sub.add_parser("offline", help="write the service worker into a built site")
+    offline.add_argument("--site", type=Path, default=Path("site"))
+    offline.set_defaults(func=_cmd_offline)
     schema = sub.add_parser("schema", help="write JSON Schemas for the content into schemas/")
     schema.add_argument("--check", action="store_true", help="fail if a committed schema is stale")
     schema.set_defaults(func=_cmd_schema)

@@ -20,6 +20,7 @@ from checks.estate import Estate
 from checks.history import read_history
 from portal.content import load_content
 from portal.context import build_context
+from portal.offline import write_service_worker
 from portal.pages import build_pages
 from portal.write import write_pages
 
@@ -105,6 +106,7 @@ def build_site(root: Path, history: Path, site: Path, *, now: datetime | None = 
         check=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+    write_service_worker(site)
     return site
 
 
