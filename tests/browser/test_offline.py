@@ -18,7 +18,8 @@ def test_pages_load_offline_after_one_visit(
     v.page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     v.page.wait_for_function(
         "caches.keys().then(async keys => { if (!keys.length) return false;"
-        " const c = await caches.open(keys[0]); return !!(await c.match(location.origin + '/status/')); })"
+        " const c = await caches.open(keys[0]);"
+        " return !!(await c.match(location.origin + '/status/')); })"
     )
     v.context.set_offline(True)
     for path in CORE:
