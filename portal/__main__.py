@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from checks.history import read_history
@@ -21,20 +21,22 @@ from portal.write import write_pages
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    content = load_content(args.root)
-    for warning in content_warnings(content, today=datetime.now(UTC).date()):
+    today = date.fromisoformat(args.today) if args.today else datetime.now(UTC).date()
+    content = load_content(args.root, today=today)
+    for warning in content_warnings(content, today=today):
         print(warning)
     catalog = content.catalog
     counts = (
-        f"{len(catalog.systems)} systems, {len(catalog.teams)} teams, {len(catalog.roles)} roles"
+        f"{len(catalog.systems)} systems, {len(catalog.teams)} teams, {len(catalog.roles)} roles,"
+        f" {len(content.roadmap)} roadmap items"
     )
     print(f"content is valid: {counts}")
     return 0
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    content = load_content(args.root)
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+    content = load_content(args.root, today=now.astimezone(UTC).date())
     history = read_history(args.history, systems=content.catalog.systems)
     pages = build_pages(build_context(content, history, now=now.astimezone(UTC)))
     written, removed = write_pages(args.docs, pages)
@@ -70,9 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m portal", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path(), help="repository root (default: .)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("validate", help="check all content; print every problem").set_defaults(
-        func=_cmd_validate
+    validate = sub.add_parser("validate", help="check all content; print every problem")
+    validate.add_argument(
+        "--today", help="the date to check against, YYYY-MM-DD (default: today in UTC)"
     )
+    validate.set_defaults(func=_cmd_validate)
     gen = sub.add_parser("generate", help="write the generated pages into the docs folder")
     gen.add_argument("--history", type=Path, default=Path("data/history"))
     gen.add_argument("--docs", type=Path, default=Path("site_src"))

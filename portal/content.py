@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from portal.errors import ContentError, Problem
 from portal.load import load_catalog
+from portal.load_roadmap import load_roadmap
 from portal.load_status import load_incidents, load_maintenance
 from portal.models.catalog import Catalog
 from portal.models.incidents import Incident, Maintenance
-from portal.yamlio import Document
+from portal.models.roadmap import RoadmapItem
+from portal.roadmap import is_stale
+from portal.yamlio import Document, load_document
 
 __all__ = ["Content", "check_cross_references", "content_warnings", "load_content"]
 
@@ -27,10 +30,12 @@ __all__ = ["Content", "check_cross_references", "content_warnings", "load_conten
 class Content:
     catalog: Catalog
     # Where each record came from, for located warnings and Markdown bodies:
-    # "systems/<id>", "incidents/<id>", "maintenance/<id>" -> its document.
+    # "systems/<id>", "incidents/<id>", "maintenance/<id>", "roadmap/<id>" -> its document;
+    # "portal" -> catalog/portal.yml.
     sources: dict[str, Document]
     incidents: tuple[Incident, ...] = ()
     maintenance: tuple[Maintenance, ...] = ()
+    roadmap: tuple[RoadmapItem, ...] = ()
 
 
 T = TypeVar("T")
@@ -45,25 +50,42 @@ def _gather(problems: list[Problem], load: Callable[[], T]) -> T | None:
         return None
 
 
-def load_content(root: Path, *, override: Path | None = None) -> Content:
-    """Load every content type under ``root``; ContentError lists every problem found."""
+def load_content(root: Path, *, override: Path | None = None, today: date | None = None) -> Content:
+    """Load every content type under ``root``; ContentError lists every problem found.
+
+    ``today`` is the build's date (default: today in UTC): dated content after it, such as a
+    roadmap update, is an error.
+    """
+    today = today or datetime.now(UTC).date()
     problems: list[Problem] = []
     loaded_catalog = _gather(problems, lambda: load_catalog(root, override=override))
     loaded_incidents = _gather(problems, lambda: load_incidents(root))
     loaded_maintenance = _gather(problems, lambda: load_maintenance(root))
-    if problems or loaded_catalog is None or loaded_incidents is None or loaded_maintenance is None:
+    loaded_roadmap = _gather(problems, lambda: load_roadmap(root, today=today))
+    if (
+        problems
+        or loaded_catalog is None
+        or loaded_incidents is None
+        or loaded_maintenance is None
+        or loaded_roadmap is None
+    ):
         raise ContentError(problems)
     catalog, system_docs = loaded_catalog
     incidents, incident_docs = loaded_incidents
     maintenance, maintenance_docs = loaded_maintenance
+    items, item_docs = loaded_roadmap
     sources = {f"systems/{key}": doc for key, doc in system_docs.items()}
     sources |= {f"incidents/{key}": doc for key, doc in incident_docs.items()}
     sources |= {f"maintenance/{key}": doc for key, doc in maintenance_docs.items()}
+    sources |= {f"roadmap/{key}": doc for key, doc in item_docs.items()}
+    # Read again for its line numbers only: warnings about portal settings point into it.
+    sources["portal"] = load_document(root / "catalog" / "portal.yml", root=root)
     content = Content(
         catalog=catalog,
         sources=sources,
         incidents=tuple(sorted(incidents, key=lambda i: (i.started, i.id), reverse=True)),
         maintenance=tuple(sorted(maintenance, key=lambda m: (m.starts, m.id))),
+        roadmap=items,
     )
     problems = check_cross_references(content)
     if problems:
@@ -95,11 +117,24 @@ def check_cross_references(content: Content) -> list[Problem]:
         problems += _unknown_systems(content, "incidents", incident.id, incident.systems)
     for window in content.maintenance:
         problems += _unknown_systems(content, "maintenance", window.id, window.systems)
+    for item in content.roadmap:
+        problems += _unknown_systems(content, "roadmap", item.id, item.systems)
+        if item.team not in content.catalog.teams:
+            doc = content.sources[f"roadmap/{item.id}"]
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.positions.line_for(("team",)),
+                    "team",
+                    f'no team "{item.team}"; known teams: {", ".join(sorted(content.catalog.teams))}',
+                )
+            )
     return problems
 
 
 def content_warnings(content: Content, *, today: date) -> list[Problem]:
-    """Things that do not stop the build but someone should act on: overdue reviews."""
+    """Things that do not stop the build but someone should act on: overdue reviews, and
+    roadmap items in "now" that nobody has updated for a while."""
     warnings = []
     for system in content.catalog.systems.values():
         if system.review_due() < today:
@@ -114,4 +149,38 @@ def content_warnings(content: Content, *, today: date) -> list[Problem]:
                     severity="warning",
                 )
             )
+    warnings.extend(_roadmap_warnings(content, today=today))
     return sorted(warnings)
+
+
+def _roadmap_warnings(content: Content, *, today: date) -> list[Problem]:
+    settings = content.catalog.portal.roadmap
+    warnings = []
+    for item in content.roadmap:
+        if is_stale(item, today=today, days=settings.stale_now_days):
+            doc = content.sources[f"roadmap/{item.id}"]
+            last = len(item.updates) - 1
+            warnings.append(
+                Problem(
+                    doc.file,
+                    doc.positions.line_for(("updates", last)),
+                    "updates",
+                    f'in "now" but not updated for {(today - item.last_updated).days} days'
+                    f" (the limit is {settings.stale_now_days}); add an update saying where"
+                    " it stands",
+                    severity="warning",
+                )
+            )
+    portal_doc = content.sources.get("portal")
+    if content.roadmap and portal_doc is not None and settings.next_review < today:
+        warnings.append(
+            Problem(
+                portal_doc.file,
+                portal_doc.positions.line_for(("roadmap", "next_review")),
+                "roadmap.next_review",
+                f"the roadmap review was due on {settings.next_review}; review the items and"
+                " set the next date",
+                severity="warning",
+            )
+        )
+    return warnings

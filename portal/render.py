@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 import jinja2
 
 from portal.errors import RenderError
+from portal.models.roadmap import HORIZON_LABELS, STATUS_LABELS, quarter_label
 
-__all__ = ["environment", "format_ago", "format_when", "render"]
+__all__ = ["environment", "format_ago", "format_day", "format_when", "render"]
 
 
 def format_when(moment: datetime | None) -> str:
     if moment is None:
         return "never"
     return moment.strftime("%d %b %Y, %H:%M UTC")
+
+
+def format_day(day: date) -> str:
+    """A date as members write it: 28 November 2026."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def format_ago(moment: datetime | None, now: datetime) -> str:
@@ -53,6 +59,10 @@ def environment() -> jinja2.Environment:
     env.filters["when"] = format_when
     env.filters["percent"] = format_percent
     env.filters["iso"] = lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ") if d else ""
+    env.filters["day"] = format_day
+    env.filters["status_label"] = STATUS_LABELS.__getitem__
+    env.filters["horizon_label"] = HORIZON_LABELS.__getitem__
+    env.filters["quarter"] = quarter_label
     env.globals["ago"] = format_ago
     return env
 

@@ -9,11 +9,13 @@ from pydantic import BaseModel
 
 from portal.load import RolesFile, TeamsFile
 from portal.models.catalog import PortalSettings, System
+from portal.models.roadmap import RoadmapItem
 
 __all__ = ["SCHEMAS", "schema_texts"]
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "portal.schema.json": PortalSettings,
+    "roadmap-item.schema.json": RoadmapItem,
     "roles.schema.json": RolesFile,
     "system.schema.json": System,
     "teams.schema.json": TeamsFile,

@@ -96,9 +96,10 @@ class BuiltSite:
 
 def build_site(root: Path, history: Path, site: Path, *, now: datetime | None = None) -> Path:
     """Generate pages from ``root`` and ``history`` and run ``mkdocs build --strict``."""
-    content = load_content(root)
+    now = now or datetime.now(UTC)
+    content = load_content(root, today=now.date())
     data = read_history(history, systems=content.catalog.systems)
-    pages = build_pages(build_context(content, data, now=now or datetime.now(UTC)))
+    pages = build_pages(build_context(content, data, now=now))
     write_pages(root / "site_src", pages)
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],

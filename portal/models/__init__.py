@@ -3,5 +3,15 @@
 from __future__ import annotations
 
 from portal.models.catalog import Catalog, HealthCheck, PortalSettings, Role, System, Team
+from portal.models.roadmap import RoadmapItem, RoadmapUpdate
 
-__all__ = ["Catalog", "HealthCheck", "PortalSettings", "Role", "System", "Team"]
+__all__ = [
+    "Catalog",
+    "HealthCheck",
+    "PortalSettings",
+    "RoadmapItem",
+    "RoadmapUpdate",
+    "Role",
+    "System",
+    "Team",
+]
