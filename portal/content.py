@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from portal.errors import ContentError, Problem
 from portal.load import load_catalog
-from portal.load_roadmap import load_roadmap
+from portal.load_roadmap import read_roadmap
 from portal.load_status import load_incidents, load_maintenance
 from portal.models.catalog import Catalog
 from portal.models.incidents import Incident, Maintenance
@@ -61,23 +61,18 @@ def load_content(root: Path, *, override: Path | None = None, today: date | None
     loaded_catalog = _gather(problems, lambda: load_catalog(root, override=override))
     loaded_incidents = _gather(problems, lambda: load_incidents(root))
     loaded_maintenance = _gather(problems, lambda: load_maintenance(root))
-    loaded_roadmap = _gather(problems, lambda: load_roadmap(root, today=today))
-    if (
-        problems
-        or loaded_catalog is None
-        or loaded_incidents is None
-        or loaded_maintenance is None
-        or loaded_roadmap is None
-    ):
+    # Roadmap items that break a rule are still returned, so their references are checked too.
+    roadmap = read_roadmap(root, today=today)
+    problems.extend(roadmap.problems)
+    if loaded_catalog is None or loaded_incidents is None or loaded_maintenance is None:
         raise ContentError(problems)
     catalog, system_docs = loaded_catalog
     incidents, incident_docs = loaded_incidents
     maintenance, maintenance_docs = loaded_maintenance
-    items, item_docs = loaded_roadmap
     sources = {f"systems/{key}": doc for key, doc in system_docs.items()}
     sources |= {f"incidents/{key}": doc for key, doc in incident_docs.items()}
     sources |= {f"maintenance/{key}": doc for key, doc in maintenance_docs.items()}
-    sources |= {f"roadmap/{key}": doc for key, doc in item_docs.items()}
+    sources |= {f"roadmap/{key}": doc for key, doc in roadmap.docs.items()}
     # Read again for its line numbers only: warnings about portal settings point into it.
     sources["portal"] = load_document(root / "catalog" / "portal.yml", root=root)
     content = Content(
@@ -85,9 +80,9 @@ def load_content(root: Path, *, override: Path | None = None, today: date | None
         sources=sources,
         incidents=tuple(sorted(incidents, key=lambda i: (i.started, i.id), reverse=True)),
         maintenance=tuple(sorted(maintenance, key=lambda m: (m.starts, m.id))),
-        roadmap=items,
+        roadmap=roadmap.items,
     )
-    problems = check_cross_references(content)
+    problems += check_cross_references(content)
     if problems:
         raise ContentError(problems)
     return content

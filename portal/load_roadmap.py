@@ -9,15 +9,17 @@ References to systems and teams are checked in ``portal.content``, which knows t
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import get_args
 
 from portal.errors import ContentError, Problem
-from portal.models.roadmap import STATUSES, RoadmapItem, Status
+from portal.models.roadmap import RoadmapItem, Status
 from portal.validation import validate_document
 from portal.yamlio import Document, load_document
 
-__all__ = ["RESERVED_IDS", "check_item", "load_roadmap"]
+__all__ = ["RESERVED_IDS", "RoadmapFiles", "check_item", "load_roadmap", "read_roadmap"]
 
 # Page names inside roadmap/ that an item's page (roadmap/<id>.md) must not take.
 RESERVED_IDS = frozenset({"feed", "index", "shipped", "status", "system", "team"})
@@ -84,7 +86,7 @@ def _update_problems(item: RoadmapItem, doc: Document, *, today: date) -> list[P
     def add(path: _PathKey, message: str) -> None:
         problems.append(Problem(doc.file, doc.positions.line_for(path), _field(path), message))
 
-    statuses = ", ".join(STATUSES)
+    statuses = ", ".join(get_args(Status))
     current: Status | None = None  # the status set by the latest change so far
     changed_at: int | None = None  # which update set it
     for index, update in enumerate(item.updates):
@@ -147,15 +149,24 @@ def _update_problems(item: RoadmapItem, doc: Document, *, today: date) -> list[P
     return problems
 
 
-def load_roadmap(root: Path, *, today: date) -> tuple[tuple[RoadmapItem, ...], dict[str, Document]]:
-    """Every item under ``root/roadmap`` sorted by id, and its document by id.
+@dataclass(frozen=True)
+class RoadmapFiles:
+    """What ``roadmap/`` holds: the items that validated, their documents, every problem."""
 
-    ``today`` is the build's date: an update after it is an error. ContentError lists every
-    problem in every file.
+    items: tuple[RoadmapItem, ...] = ()
+    docs: dict[str, Document] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_roadmap(root: Path, *, today: date) -> RoadmapFiles:
+    """Every item under ``root/roadmap`` that validates, sorted by id, and every problem.
+
+    Items that break a rule are kept beside their problems, so references to systems and
+    teams can still be checked and one run reports everything.
     """
     folder = root / "roadmap"
     if not folder.is_dir():
-        return (), {}
+        return RoadmapFiles()
     problems: list[Problem] = []
     items: dict[str, RoadmapItem] = {}
     docs: dict[str, Document] = {}
@@ -172,8 +183,19 @@ def load_roadmap(root: Path, *, today: date) -> tuple[tuple[RoadmapItem, ...], d
             problems.extend(exc.problems)
             continue
         problems.extend(check_item(item, doc, stem=path.stem, today=today))
-        items[path.stem] = item
-        docs[path.stem] = doc
-    if problems:
-        raise ContentError(problems)
-    return tuple(items[key] for key in sorted(items)), docs
+        # Keyed by id: the documents are how other checks find an item's lines.
+        items[item.id] = item
+        docs[item.id] = doc
+    return RoadmapFiles(tuple(items[key] for key in sorted(items)), docs, problems)
+
+
+def load_roadmap(root: Path, *, today: date) -> tuple[tuple[RoadmapItem, ...], dict[str, Document]]:
+    """Every item under ``root/roadmap`` sorted by id, and its document by id.
+
+    ``today`` is the build's date: an update after it is an error. ContentError lists every
+    problem in every file.
+    """
+    files = read_roadmap(root, today=today)
+    if files.problems:
+        raise ContentError(files.problems)
+    return files.items, files.docs
