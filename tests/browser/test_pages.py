@@ -15,6 +15,10 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # page type -> path on the site. Each later section adds its page types here.
 PAGE_TYPES: dict[str, str] = {
     "home": "/",
+    "roadmap-board": "/roadmap/",
+    "roadmap-filter": "/roadmap/system/dialogue/",
+    "roadmap-item": "/roadmap/dialogue-election-reliability/",
+    "roadmap-shipped": "/roadmap/shipped/",
     "status-overview": "/status/",
     "system-status": "/status/dialogue/",
     "incident": "/status/incidents/2026-11-20-dialogue-calls-dropping/",
