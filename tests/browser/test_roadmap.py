@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from playwright.sync_api import Page
+from playwright.sync_api import FloatRect, Page
 
 from portal.yamlio import load_document
 from tests.browser.conftest import SiteServer, Visit
@@ -15,7 +15,7 @@ RAW = {p.stem: load_document(p, root=REPO).data for p in sorted((REPO / "roadmap
 HORIZONS = ("now", "next", "later")
 
 
-def column_boxes(page: Page) -> list[dict[str, float]]:
+def column_boxes(page: Page) -> list[FloatRect]:
     boxes = []
     for horizon in HORIZONS:
         box = page.locator(f"section.gh-column--{horizon}").bounding_box()
@@ -58,7 +58,9 @@ def test_filter_links_work_with_javascript_off(
     v.page.locator('.gh-filter[data-gh-filter="status"] a', has_text="In progress").click()
     v.page.wait_for_url("**/roadmap/status/in-progress/")
     titles = v.page.locator("li.gh-card h3").all_inner_texts()
-    assert sorted(titles) == sorted(v["title"] for v in RAW.values() if v["status"] == "in-progress")
+    assert sorted(titles) == sorted(
+        v["title"] for v in RAW.values() if v["status"] == "in-progress"
+    )
 
 
 def test_board_has_three_columns_side_by_side_on_a_wide_screen(
