@@ -15,7 +15,13 @@ from pathlib import Path
 from tests.conftest import BuiltSite
 
 BUDGET_BYTES = 100 * 1024
-PAGES = ["index.html", "status/index.html", "status/dialogue/index.html"]
+PAGES = [
+    "index.html",
+    "status/index.html",
+    "status/dialogue/index.html",
+    "roadmap/index.html",
+    "roadmap/dialogue-election-reliability/index.html",
+]
 
 
 def own_assets(site: Path, html: str) -> list[Path]:
