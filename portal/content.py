@@ -116,12 +116,13 @@ def check_cross_references(content: Content) -> list[Problem]:
         problems += _unknown_systems(content, "roadmap", item.id, item.systems)
         if item.team not in content.catalog.teams:
             doc = content.sources[f"roadmap/{item.id}"]
+            teams = ", ".join(sorted(content.catalog.teams))
             problems.append(
                 Problem(
                     doc.file,
                     doc.positions.line_for(("team",)),
                     "team",
-                    f'no team "{item.team}"; known teams: {", ".join(sorted(content.catalog.teams))}',
+                    f'no team "{item.team}"; known teams: {teams}',
                 )
             )
     return problems
