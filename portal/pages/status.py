@@ -16,6 +16,7 @@ from portal.health import windows_for
 from portal.models.incidents import Incident, Maintenance
 from portal.opendata import datapackage_json, days_csv
 from portal.render import render
+from portal.roadmap import items_for_system
 from portal.status import combine_locations
 from portal.statusapi import status_json, summary_json
 from portal.uptime import DaySummary, summarise_days
@@ -197,6 +198,7 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
             ),
             incidents=incidents,
             windows=windows,
+            roadmap_items=items_for_system(ctx.content, system.id),
         )
         message = _BADGE_MESSAGE[health.state]
         out[f"badges/{system.id}.json"] = badge_json(system.name, message)
