@@ -26,9 +26,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for warning in content_warnings(content, today=today):
         print(warning)
     catalog = content.catalog
+    training = content.training
     counts = (
         f"{len(catalog.systems)} systems, {len(catalog.teams)} teams, {len(catalog.roles)} roles,"
-        f" {len(content.roadmap)} roadmap items"
+        f" {len(content.roadmap)} roadmap items, {len(training.courses)} courses,"
+        f" {len(training.modules)} training modules"
     )
     print(f"content is valid: {counts}")
     return 0

@@ -8,7 +8,7 @@ module's prerequisites, an access policy's training) and returns one immutable `
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -17,9 +17,12 @@ from portal.errors import ContentError, Problem
 from portal.load import load_catalog
 from portal.load_roadmap import read_roadmap
 from portal.load_status import load_incidents, load_maintenance
+from portal.load_training import check_access_training, load_training
 from portal.models.catalog import Catalog
+from portal.models.common import Reviewed
 from portal.models.incidents import Incident, Maintenance
 from portal.models.roadmap import RoadmapItem
+from portal.models.training import Training
 from portal.roadmap import is_stale
 from portal.yamlio import Document, load_document
 
@@ -30,12 +33,14 @@ __all__ = ["Content", "check_cross_references", "content_warnings", "load_conten
 class Content:
     catalog: Catalog
     # Where each record came from, for located warnings and Markdown bodies:
-    # "systems/<id>", "incidents/<id>", "maintenance/<id>", "roadmap/<id>" -> its document;
+    # "systems/<id>", "incidents/<id>", "maintenance/<id>", "roadmap/<id>",
+    # "training/course/<id>", "training/module/<id>" -> its document;
     # "portal" -> catalog/portal.yml.
     sources: dict[str, Document]
     incidents: tuple[Incident, ...] = ()
     maintenance: tuple[Maintenance, ...] = ()
     roadmap: tuple[RoadmapItem, ...] = ()
+    training: Training = field(default_factory=Training)
 
 
 T = TypeVar("T")
@@ -64,7 +69,27 @@ def load_content(root: Path, *, override: Path | None = None, today: date | None
     # Roadmap items that break a rule are still returned, so their references are checked too.
     roadmap = read_roadmap(root, today=today)
     problems.extend(roadmap.problems)
-    if loaded_catalog is None or loaded_incidents is None or loaded_maintenance is None:
+    # Training is checked even when the catalogue failed, so one run reports both; its roles
+    # and systems are then left unchecked rather than all reported as unknown.
+    known = loaded_catalog[0] if loaded_catalog is not None else None
+    loaded_training = _gather(
+        problems,
+        lambda: load_training(
+            root,
+            roles=set(known.roles) if known else None,
+            systems=set(known.systems) if known else None,
+        ),
+    )
+    if loaded_catalog is not None and loaded_training is not None:
+        problems += check_access_training(
+            loaded_catalog[0].systems, loaded_catalog[1], loaded_training[0]
+        )
+    if (
+        loaded_catalog is None
+        or loaded_incidents is None
+        or loaded_maintenance is None
+        or loaded_training is None
+    ):
         raise ContentError(problems)
     catalog, system_docs = loaded_catalog
     incidents, incident_docs = loaded_incidents
@@ -73,6 +98,8 @@ def load_content(root: Path, *, override: Path | None = None, today: date | None
     sources |= {f"incidents/{key}": doc for key, doc in incident_docs.items()}
     sources |= {f"maintenance/{key}": doc for key, doc in maintenance_docs.items()}
     sources |= {f"roadmap/{key}": doc for key, doc in roadmap.docs.items()}
+    training, training_docs = loaded_training
+    sources |= {f"training/{key}": doc for key, doc in training_docs.items()}
     # Read again for its line numbers only: warnings about portal settings point into it.
     sources["portal"] = load_document(root / "catalog" / "portal.yml", root=root)
     content = Content(
@@ -81,6 +108,7 @@ def load_content(root: Path, *, override: Path | None = None, today: date | None
         incidents=tuple(sorted(incidents, key=lambda i: (i.started, i.id), reverse=True)),
         maintenance=tuple(sorted(maintenance, key=lambda m: (m.starts, m.id))),
         roadmap=roadmap.items,
+        training=training,
     )
     problems += check_cross_references(content)
     if problems:
@@ -129,18 +157,23 @@ def check_cross_references(content: Content) -> list[Problem]:
 
 
 def content_warnings(content: Content, *, today: date) -> list[Problem]:
-    """Things that do not stop the build but someone should act on: overdue reviews, and
-    roadmap items in "now" that nobody has updated for a while."""
+    """Things that do not stop the build but someone should act on: overdue reviews (systems,
+    courses, modules), and roadmap items in "now" that nobody has updated for a while."""
+    records: list[tuple[str, Reviewed]] = [
+        (f"systems/{s.id}", s) for s in content.catalog.systems.values()
+    ]
+    records += [(f"training/course/{c.id}", c) for c in content.training.courses.values()]
+    records += [(f"training/module/{m.id}", m) for m in content.training.modules.values()]
     warnings = []
-    for system in content.catalog.systems.values():
-        if system.review_due() < today:
-            doc = content.sources[f"systems/{system.id}"]
+    for key, record in records:
+        if record.review_due() < today:
+            doc = content.sources[key]
             warnings.append(
                 Problem(
                     doc.file,
                     doc.positions.line_for(("last_reviewed",)),
                     "last_reviewed",
-                    f"review overdue since {system.review_due():%d %b %Y}; check the record "
+                    f"review overdue since {record.review_due():%d %b %Y}; check the record "
                     "is still true and update last_reviewed",
                     severity="warning",
                 )

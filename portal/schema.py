@@ -10,10 +10,13 @@ from pydantic import BaseModel
 from portal.load import RolesFile, TeamsFile
 from portal.models.catalog import PortalSettings, System
 from portal.models.roadmap import RoadmapItem
+from portal.models.training import Course, Module
 
 __all__ = ["SCHEMAS", "schema_texts"]
 
 SCHEMAS: dict[str, type[BaseModel]] = {
+    "course.schema.json": Course,
+    "module.schema.json": Module,
     "portal.schema.json": PortalSettings,
     "roadmap-item.schema.json": RoadmapItem,
     "roles.schema.json": RolesFile,
