@@ -116,9 +116,13 @@ def _check_module(
             run.add(doc, ("objectives", i, "id"), f'"{objective}" is used twice in this module')
         seen.add(objective)
     assessed: set[str] = set()
-    for kind, items in (("exercises", module.exercises), ("self_checks", module.self_checks)):
-        for i, item in enumerate(items):
-            for j, target in enumerate(item.assesses):
+    assessing: list[tuple[str, list[list[str]]]] = [
+        ("exercises", [e.assesses for e in module.exercises]),
+        ("self_checks", [c.assesses for c in module.self_checks]),
+    ]
+    for kind, lists in assessing:
+        for i, targets in enumerate(lists):
+            for j, target in enumerate(targets):
                 assessed.add(target)
                 if target not in seen:
                     run.add(
