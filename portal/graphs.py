@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -39,31 +38,25 @@ def ordered_with_prerequisites(
     *,
     key: Callable[[str], Any],
 ) -> list[str]:
-    """``wanted`` plus everything it needs, each node after its prerequisites.
+    """``wanted`` in ``key`` order, each preceded by whatever it needs that is not yet placed.
 
-    Among the nodes whose prerequisites are all placed, the one with the smallest ``key`` comes
-    next, so the order is stable and follows ``key`` wherever prerequisites allow. The graph
-    must have no cycle (the loader has refused content with one).
+    A prerequisite comes just before the first node that needs it (its own prerequisites
+    before it, again in ``key`` order), so the order follows ``key`` everywhere else. Raises
+    ValueError if the prerequisites form a cycle (the loader refuses such content).
     """
-    needed: set[str] = set()
-    todo = list(wanted)
-    while todo:
-        node = todo.pop()
-        if node not in needed:
-            needed.add(node)
-            todo.extend(prerequisites.get(node, ()))
-    waiting = {node: {p for p in prerequisites.get(node, ()) if p in needed} for node in needed}
-    ready = [(key(node), node) for node, before in waiting.items() if not before]
-    heapq.heapify(ready)
     order: list[str] = []
-    while ready:
-        _, node = heapq.heappop(ready)
+    placed: set[str] = set()
+
+    def place(node: str, path: tuple[str, ...]) -> None:
+        if node in placed:
+            return
+        if node in path:
+            raise ValueError("prerequisites form a cycle: " + " -> ".join((*path, node)))
+        for before in sorted(prerequisites.get(node, ()), key=key):
+            place(before, (*path, node))
+        placed.add(node)
         order.append(node)
-        for other, before in waiting.items():
-            if node in before:
-                before.discard(node)
-                if not before:
-                    heapq.heappush(ready, (key(other), other))
-    if len(order) != len(needed):
-        raise ValueError("prerequisites form a cycle")
+
+    for node in sorted(set(wanted), key=key):
+        place(node, ())
     return order

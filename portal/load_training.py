@@ -23,6 +23,9 @@ from portal.yamlio import Document, load_document
 __all__ = ["check_access_training", "load_training"]
 
 COURSE_FILE = "course.yml"
+# Page names the training section generates itself: a course or module may not take them.
+RESERVED_COURSE_IDS = frozenset({"audience", "length", "paths"})
+RESERVED_MODULE_IDS = frozenset({"handout", "index", "print"})
 
 PathKey = tuple[str | int, ...]
 M = TypeVar("M", Course, Module)
@@ -30,6 +33,13 @@ M = TypeVar("M", Course, Module)
 
 def _field(path: PathKey) -> str:
     return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+
+
+def _reserved(name: str, reserved: Collection[str]) -> str:
+    return (
+        f'"{name}" is the name of a page the site makes itself ({_names(reserved)}); '
+        "choose another id"
+    )
 
 
 def _names(ids: Collection[str]) -> str:
@@ -214,6 +224,8 @@ def load_training(
             continue
         if course.id != course_dir.name:
             run.add(doc, ("id",), f'must match the folder name "{course_dir.name}"')
+        if course.id in RESERVED_COURSE_IDS:
+            run.add(doc, ("id",), _reserved(course.id, RESERVED_COURSE_IDS))
         listed: set[str] = set()
         for i, module_id in enumerate(course.modules):
             if module_id in listed:
@@ -247,6 +259,8 @@ def load_training(
                 continue
             if module.id != path.stem:
                 run.add(doc, ("id",), f'must match the file name "{path.stem}"')
+            if module.id in RESERVED_MODULE_IDS:
+                run.add(doc, ("id",), _reserved(module.id, RESERVED_MODULE_IDS))
             others = [run.file(p) for p in homes[path.stem] if p != path]
             if others:
                 run.add(

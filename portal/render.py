@@ -11,7 +11,7 @@ import jinja2
 from portal.errors import RenderError
 from portal.models.roadmap import HORIZON_LABELS, STATUS_LABELS, quarter_label
 
-__all__ = ["environment", "format_ago", "format_day", "format_when", "render"]
+__all__ = ["environment", "format_ago", "format_day", "format_minutes", "format_when", "render"]
 
 
 def format_when(moment: datetime | None) -> str:
@@ -39,6 +39,17 @@ def format_ago(moment: datetime | None, now: datetime) -> str:
     return f"{hours // 24} days ago"
 
 
+def format_minutes(minutes: int) -> str:
+    """``175`` -> ``2 hours 55 minutes``; ``60`` -> ``1 hour``; ``40`` -> ``40 minutes``."""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
 def format_percent(value: float | None) -> str:
     if value is None:
         return "no data"
@@ -63,6 +74,7 @@ def environment() -> jinja2.Environment:
     env.filters["status_label"] = STATUS_LABELS.__getitem__
     env.filters["horizon_label"] = HORIZON_LABELS.__getitem__
     env.filters["quarter"] = quarter_label
+    env.filters["minutes"] = format_minutes
     env.globals["ago"] = format_ago
     return env
 

@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from portal.context import SiteContext
-from portal.pages import home, roadmap, status
+from portal.pages import home, roadmap, status, training
 
 __all__ = ["SECTIONS", "Pages", "build_pages"]
 
 Pages = dict[str, str | bytes]
 
 # Order matters only for readability; paths must not collide (build_pages checks).
-SECTIONS: tuple[Callable[[SiteContext], Pages], ...] = (home.pages, status.pages, roadmap.pages)
+SECTIONS: tuple[Callable[[SiteContext], Pages], ...] = (
+    home.pages,
+    status.pages,
+    roadmap.pages,
+    training.pages,
+)
 
 
 def build_pages(ctx: SiteContext) -> Pages:
