@@ -20,6 +20,7 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 # Python-Markdown takes any line starting with # as a heading: no space needed after the hashes.
 _ATX = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
+_QUOTE = re.compile(r"^(?: {0,3}> ?)+")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _IMAGE = re.compile(r"!\[([^\]\n]*)\][(\[]([^)\]\s]*)")
 _LINK = re.compile(r"(?<![!\]\\])\[([^\]\n]+)\][(\[]")
@@ -40,6 +41,7 @@ class _Line:
     number: int  # 1-based
     text: str  # with inline code spans blanked out
     heading: tuple[int, str] | None  # (level, title) when the line is a heading
+    tight: bool = False  # no space after the hashes: "#word", most likely a hashtag
 
 
 def _lines(text: str) -> Iterator[_Line]:
@@ -59,8 +61,12 @@ def _lines(text: str) -> Iterator[_Line]:
             previous = before_previous = ""
             continue
         visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), raw)
-        if atx := _ATX.match(raw):
-            yield _Line(number, visible, (len(atx.group(1)), atx.group(2)))
+        # Inside a blockquote the text after the ">" is parsed again: "> #tag" is a heading.
+        inner = _QUOTE.sub("", raw)
+        if atx := _ATX.match(inner):
+            level = len(atx.group(1))
+            tight = inner[level : level + 1] not in ("", " ", "\t")
+            yield _Line(number, visible, (level, atx.group(2)), tight)
         elif (
             (setext := _SETEXT.match(raw))
             and previous.strip()
@@ -120,7 +126,16 @@ def check_markdown(text: str, *, headings: bool = True) -> list[MarkdownIssue]:
         if line.heading is not None:
             level, title = line.heading
             marks = "#" * level
-            if not headings:
+            if line.tight:
+                tag = marks + title.split()[0]
+                issues.append(
+                    MarkdownIssue(
+                        line.number,
+                        f'"{tag}" at the start of a line makes the line a level-{level} heading; '
+                        f"for a hashtag write \\{tag}, for a heading put a space after {marks}",
+                    )
+                )
+            elif not headings:
                 issues.append(
                     MarkdownIssue(
                         line.number,
@@ -166,12 +181,13 @@ def shift_headings(text: str, by: int) -> str:
         if line.heading is None:
             continue
         raw = out[line.number - 1]
-        if raw.startswith("#"):
-            level = min(line.heading[0] + by, 6)
-            out[line.number - 1] = "#" * level + raw.lstrip("#")
+        level = min(line.heading[0] + by, 6)
+        prefix = _QUOTE.match(raw)
+        start = prefix.end() if prefix else 0
+        if raw[start:].startswith("#"):
+            out[line.number - 1] = raw[:start] + "#" * level + raw[start:].lstrip("#")
         else:
             # A setext heading: rewrite it in ATX form at the new level, dropping the underline.
-            level = min(line.heading[0] + by, 6)
             out[line.number - 1] = "#" * level + " " + raw.strip() + "\n"
             out[line.number] = ""
     return "".join(out)

@@ -41,3 +41,28 @@ def test_schema_rejects_an_unknown_field() -> None:
     data = load_document(REPO / "catalog" / "events.yml", root=REPO).data
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**data, "lifecyle": "live"}, schema)
+
+
+def training_files() -> list[Path]:
+    return sorted((REPO / "training").glob("*/*.md")) + sorted(
+        (REPO / "training").glob("*/course.yml")
+    )
+
+
+@pytest.mark.parametrize("path", training_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_shipped_training_file_names_its_schema_and_passes_it(path: Path) -> None:
+    """Courses and module front matter name their schema on their first YAML line."""
+    lines = path.read_text().splitlines()
+    first = lines[1] if path.suffix == ".md" else lines[0]
+    expected = "module.schema.json" if path.suffix == ".md" else "course.schema.json"
+    assert first == f"# yaml-language-server: $schema=../../schemas/{expected}"
+    schema = json.loads((REPO / "schemas" / expected).read_text())
+    jsonschema.validate(load_document(path, root=REPO).data, schema)
+
+
+def test_module_schema_rejects_an_unassessable_exercise() -> None:
+    schema = json.loads((REPO / "schemas" / "module.schema.json").read_text())
+    data = load_document(REPO / "training" / "phonebanking" / "phonebank-call.md", root=REPO).data
+    broken = {**data, "exercises": [{**data["exercises"][0], "assesses": []}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
