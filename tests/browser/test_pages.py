@@ -22,6 +22,11 @@ PAGE_TYPES: dict[str, str] = {
     "status-overview": "/status/",
     "system-status": "/status/dialogue/",
     "incident": "/status/incidents/2026-11-20-dialogue-calls-dropping/",
+    "training-catalogue": "/training/",
+    "course": "/training/community-mapping/",
+    "module": "/training/community-mapping/mapping-assets/",
+    "learning-path": "/training/paths/local-party-secretary/",
+    "course-print": "/training/community-mapping/print/",
 }
 
 _axe = Axe()
