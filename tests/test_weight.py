@@ -21,6 +21,11 @@ PAGES = [
     "status/dialogue/index.html",
     "roadmap/index.html",
     "roadmap/dialogue-election-reliability/index.html",
+    "training/index.html",
+    "training/community-mapping/index.html",
+    "training/relational-organising/relational-wall-chart/index.html",
+    # The longest course on one page, as printed for a session on paper.
+    "training/relational-organising/print/index.html",
 ]
 
 
