@@ -226,3 +226,10 @@ def test_a_learning_path_page_per_role(demo_site: BuiltSite) -> None:
         else:
             assert steps == []
             assert "There is no course written for this role yet" in article.text()
+
+
+def test_home_page_links_to_the_training(demo_site: BuiltSite) -> None:
+    home = parse_file(demo_site.site / "index.html").find("article")
+    hrefs = {a.attrs.get("href") for a in home.find_all("a")}
+    assert {"training/", "training/paths/"} <= hrefs
+    assert f"{len(TRAINING.courses)} free courses" in home.text()
