@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from portal.context import SiteContext
-from portal.pages import home, roadmap, status
+from portal.pages import access, home, roadmap, status, systems
 
 __all__ = ["SECTIONS", "Pages", "build_pages"]
 
 Pages = dict[str, str | bytes]
 
 # Order matters only for readability; paths must not collide (build_pages checks).
-SECTIONS: tuple[Callable[[SiteContext], Pages], ...] = (home.pages, status.pages, roadmap.pages)
+SECTIONS: tuple[Callable[[SiteContext], Pages], ...] = (
+    home.pages,
+    status.pages,
+    roadmap.pages,
+    systems.pages,
+    access.pages,
+)
 
 
 def build_pages(ctx: SiteContext) -> Pages:

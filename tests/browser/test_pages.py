@@ -22,6 +22,16 @@ PAGE_TYPES: dict[str, str] = {
     "status-overview": "/status/",
     "system-status": "/status/dialogue/",
     "incident": "/status/incidents/2026-11-20-dialogue-calls-dropping/",
+    "systems-index": "/systems/",
+    "system-page": "/systems/dialogue/",
+    "system-docs": "/systems/glasshouse/runbook/",
+    "dependency-map": "/systems/map/",
+    "onboarding": "/systems/onboarding/",
+    "access-matrix": "/access/",
+    "access-system": "/access/contact-creator/",
+    "access-role": "/access/roles/campaign-organiser/",
+    "gdpr-guide": "/guides/gdpr/",
+    "contributing": "/contributing/",
 }
 
 _axe = Axe()
