@@ -211,7 +211,7 @@ class System(Reviewed):
     def _not_reserved(cls, value: str) -> str:
         if value in RESERVED_SYSTEM_IDS:
             raise ValueError(
-                f"is the address of a portal page; choose another id (reserved: "
+                "is reserved for a page of the portal; choose another id (reserved: "
                 f"{', '.join(sorted(RESERVED_SYSTEM_IDS))})"
             )
         return value
