@@ -9,11 +9,13 @@ from pydantic import BaseModel
 
 from portal.load import RolesFile, TeamsFile
 from portal.models.catalog import PortalSettings, System
+from portal.models.docs import DocFrontMatter
 from portal.models.roadmap import RoadmapItem
 
 __all__ = ["SCHEMAS", "schema_texts"]
 
 SCHEMAS: dict[str, type[BaseModel]] = {
+    "doc.schema.json": DocFrontMatter,
     "portal.schema.json": PortalSettings,
     "roadmap-item.schema.json": RoadmapItem,
     "roles.schema.json": RolesFile,

@@ -130,7 +130,8 @@ def test_how_to_get_access_page_has_steps_approvers_turnaround_training_and_data
     # Training shows as module ids until the training section provides their pages.
     assert "- `gdpr-basics`\n- `phonebank-call`" in page
     assert (
-        "| [Organiser](roles/organiser.md) | Edit | Run call sessions for your campaign. |" in page
+        "- **[Organiser](roles/organiser.md)**, edit: Run call sessions for your campaign.\n"
+        in page
     )
     assert "reviewed every 6 months. Access ends with the campaign." in page
     assert "- **Lawful basis:** Public task (UK GDPR Article 6(1)(e))" in page

@@ -6,18 +6,22 @@ written by hand from the fixture's line numbers, and the CLI must print exactly 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from portal.access import check_access_training
 from portal.content import content_warnings, load_content
 from portal.errors import ContentError
 from portal.load import load_catalog
+from portal.models.catalog import DOC_KINDS
+from portal.yamlio import load_document
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
@@ -228,3 +232,17 @@ def test_overdue_systems_are_warned_too(content_copy: Path) -> None:
     assert any(w.startswith("catalog/events.yml:") and "review overdue" in w for w in warnings)
     on_time = [str(w) for w in content_warnings(content, today=events.review_due())]
     assert not any(w.startswith("catalog/events.yml:") for w in on_time)
+
+
+HAND_WRITTEN_DOCS = sorted(
+    p for kind in DOC_KINDS for p in (REPO / "site_src" / "systems").glob(f"*/{kind}.md")
+)
+
+
+@pytest.mark.parametrize("path", HAND_WRITTEN_DOCS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_shipped_doc_front_matter_names_its_schema_and_passes_it(path: Path) -> None:
+    assert path.read_text().splitlines()[1] == (
+        "# yaml-language-server: $schema=../../../schemas/doc.schema.json"
+    )
+    schema = json.loads((REPO / "schemas" / "doc.schema.json").read_text())
+    jsonschema.validate(load_document(path, root=REPO).data, schema)
