@@ -129,7 +129,7 @@ def _filter_values(catalog: Catalog) -> dict[str, list[tuple[str, str, list[Syst
     }
 
 
-FILTER_TITLES = {"team": "Team", "lifecycle": "Lifecycle", "function": "Function"}
+_FILTER_TITLES = {"team": "Team", "lifecycle": "Lifecycle", "function": "Function"}
 
 
 def pages(ctx: SiteContext) -> dict[str, str | bytes]:
@@ -150,7 +150,7 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
             "systems/index.md.j2",
             views=ordered,
             filters=filters,
-            filter_titles=FILTER_TITLES,
+            filter_titles=_FILTER_TITLES,
             here="systems/index.md",
             **common,
         )
@@ -161,7 +161,7 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
             out[here] = render(
                 "systems/filter.md.j2",
                 kind=kind,
-                kind_title=FILTER_TITLES[kind],
+                kind_title=_FILTER_TITLES[kind],
                 value=value,
                 label=label,
                 views=[v for v in ordered if v.system in members],
