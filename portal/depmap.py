@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from portal.graph import affected_by, dependency_depths, edges
+from portal.health import STATE_LABELS
 from portal.models.catalog import System
 from portal.render import render
 
@@ -27,8 +28,6 @@ ROW_GAP = 18
 MARGIN = 12
 BAND = 10  # width of the hatched or dotted band that marks a down or affected tool
 
-_STATE_LABELS = {"up": "Operational", "degraded": "Degraded", "down": "Down"}
-
 
 @dataclass(frozen=True)
 class MapNode:
@@ -38,7 +37,7 @@ class MapNode:
     row: int
     x: int
     y: int
-    state: str  # up, degraded, down or unknown
+    state: str  # up, degraded, down, maintenance or unknown
     affected: bool  # depends (directly or not) on a tool that is down
 
     @property
@@ -47,7 +46,7 @@ class MapNode:
 
     @property
     def state_label(self) -> str:
-        return _STATE_LABELS.get(self.state, "No data")
+        return STATE_LABELS.get(self.state, STATE_LABELS[None])
 
     @property
     def caption(self) -> str:
@@ -89,7 +88,7 @@ class DependencyMap:
 
 
 def layout_map(systems: Mapping[str, System], states: Mapping[str, str | None]) -> DependencyMap:
-    """Place every system; ``states`` maps system id -> up/degraded/down or None (unknown)."""
+    """Place every system; ``states`` maps system id -> its state, or None (unknown)."""
     depths = dependency_depths(systems)
     columns: dict[int, list[str]] = {}
     for system_id, depth in depths.items():

@@ -11,10 +11,11 @@ from portal.context import FUNCTION_LABELS, SiteContext
 from portal.depmap import DependencyMap, layout_map, map_svg
 from portal.engineer_docs import DOC_LABELS, EngineerDoc
 from portal.graph import affected_by, dependency_order, dependents
+from portal.health import SystemHealth
 from portal.models.catalog import Catalog, System, Team
 from portal.pages.access import training_links
 from portal.render import render
-from portal.status import SystemStatus
+from portal.roadmap import items_for_system
 
 __all__ = [
     "LIFECYCLE_LABELS",
@@ -39,7 +40,7 @@ class SystemView:
 
     system: System
     team: Team
-    status: SystemStatus
+    status: SystemHealth
     depends_on: tuple[System, ...]
     dependents: tuple[System, ...]
     impact: tuple[System, ...]  # everything affected if this system is down
@@ -169,7 +170,13 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
                 **common,
             )
     for view in views.values():
-        out[view.path] = render("systems/system.md.j2", view=view, here=view.path, **common)
+        out[view.path] = render(
+            "systems/system.md.j2",
+            view=view,
+            here=view.path,
+            roadmap_items=items_for_system(ctx.content, view.system.id),
+            **common,
+        )
     dmap = layout_map(catalog.systems, _states(ctx))
     out["systems/map.md"] = render(
         "systems/map.md.j2",
