@@ -221,6 +221,20 @@ def test_system_page_shows_health_dependents_data_access_and_docs(
     assert "**Lawful basis:** Contract (UK GDPR Article 6(1)(b))" in data
     assert "**How long it is kept:** Sign-in history is kept for one year" in data
     assert "[How to get access to Login](../../access/login.md)" in page
+    assert "[Login's status page](../../status/login.md)" in page
+    # Roadmap items naming Login, read straight from the roadmap files.
+    on_roadmap = {
+        p.stem
+        for p in (REPO / "roadmap").glob("*.yml")
+        if "login" in (yaml.safe_load(p.read_text()).get("systems") or [])
+    }
+    items = re.findall(
+        r"^- \[[^\]]+\]\(\.\./\.\./roadmap/([a-z0-9-]+)\.md\)",
+        section(page, "On the roadmap"),
+        re.MULTILINE,
+    )
+    listed = set(items)
+    assert listed == on_roadmap
     assert "- [Login runbook](runbook.md)." in page
     assert "**Incomplete:**" in page
     assert "may be out of date" not in page
