@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from portal.engineer_docs import EngineerDoc, doc_warnings, load_engineer_docs
 from portal.errors import ContentError, Problem
 from portal.load import load_catalog
 from portal.load_roadmap import read_roadmap
@@ -41,6 +42,11 @@ class Content:
     maintenance: tuple[Maintenance, ...] = ()
     roadmap: tuple[RoadmapItem, ...] = ()
     training: Training = field(default_factory=Training)
+    # Hand-written engineer docs declared by the catalogue, by system then reading order.
+    engineer_docs: tuple[EngineerDoc, ...] = ()
+
+    def docs_for(self, system_id: str) -> tuple[EngineerDoc, ...]:
+        return tuple(doc for doc in self.engineer_docs if doc.system == system_id)
 
 
 T = TypeVar("T")
@@ -94,6 +100,8 @@ def load_content(root: Path, *, override: Path | None = None, today: date | None
     catalog, system_docs = loaded_catalog
     incidents, incident_docs = loaded_incidents
     maintenance, maintenance_docs = loaded_maintenance
+    # Engineer docs need the catalogue (it declares them), so they load once it is valid.
+    engineer_docs = _gather(problems, lambda: load_engineer_docs(root, catalog, system_docs))
     sources = {f"systems/{key}": doc for key, doc in system_docs.items()}
     sources |= {f"incidents/{key}": doc for key, doc in incident_docs.items()}
     sources |= {f"maintenance/{key}": doc for key, doc in maintenance_docs.items()}
@@ -109,6 +117,7 @@ def load_content(root: Path, *, override: Path | None = None, today: date | None
         maintenance=tuple(sorted(maintenance, key=lambda m: (m.starts, m.id))),
         roadmap=roadmap.items,
         training=training,
+        engineer_docs=engineer_docs or (),
     )
     problems += check_cross_references(content)
     if problems:
@@ -158,13 +167,14 @@ def check_cross_references(content: Content) -> list[Problem]:
 
 def content_warnings(content: Content, *, today: date) -> list[Problem]:
     """Things that do not stop the build but someone should act on: overdue reviews (systems,
-    courses, modules), and roadmap items in "now" that nobody has updated for a while."""
+    courses, modules), engineer docs still marked incomplete, and roadmap items in "now" that
+    nobody has updated for a while."""
     records: list[tuple[str, Reviewed]] = [
         (f"systems/{s.id}", s) for s in content.catalog.systems.values()
     ]
     records += [(f"training/course/{c.id}", c) for c in content.training.courses.values()]
     records += [(f"training/module/{m.id}", m) for m in content.training.modules.values()]
-    warnings = []
+    warnings = doc_warnings(content.engineer_docs, content.catalog, today=today)
     for key, record in records:
         if record.review_due() < today:
             doc = content.sources[key]

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 
+from portal.access import check_access
 from portal.errors import ContentError, Problem
 from portal.models.catalog import Catalog, PortalSettings, Role, System, Team
 from portal.models.common import ContentModel
@@ -105,8 +106,9 @@ def load_catalog(
                 overrides = dict(data.get("systems") or {})
 
     portal = teams = roles = None
-    if (doc := collector.document(folder / "portal.yml", root)) is not None:
-        portal = collector.model(doc, PortalSettings)
+    portal_doc = collector.document(folder / "portal.yml", root)
+    if portal_doc is not None:
+        portal = collector.model(portal_doc, PortalSettings)
     if (doc := collector.document(folder / "teams.yml", root)) is not None and (
         tf := collector.model(doc, TeamsFile)
     ):
@@ -153,6 +155,15 @@ def load_catalog(
         Path(name).stem for name in CATALOG_SPECIAL_FILES
     }
     collector.problems.extend(check_catalog_references(catalog, docs, known_systems=known))
+    collector.problems.extend(check_access(catalog, docs))
+    if portal_doc is not None:
+        for i, role in enumerate(portal.engineer_roles):
+            if role not in roles:
+                collector.add(
+                    portal_doc,
+                    ("engineer_roles", i),
+                    f'no role "{role}"; known roles: {", ".join(sorted(roles))}',
+                )
     if collector.problems:
         raise ContentError(collector.problems)
     return catalog, docs

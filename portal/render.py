@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -11,7 +12,15 @@ import jinja2
 from portal.errors import RenderError
 from portal.models.roadmap import HORIZON_LABELS, STATUS_LABELS, quarter_label
 
-__all__ = ["environment", "format_ago", "format_day", "format_minutes", "format_when", "render"]
+__all__ = [
+    "environment",
+    "format_ago",
+    "format_day",
+    "format_minutes",
+    "format_when",
+    "relative_link",
+    "render",
+]
 
 
 def format_when(moment: datetime | None) -> str:
@@ -23,6 +32,11 @@ def format_when(moment: datetime | None) -> str:
 def format_day(day: date) -> str:
     """A date as members write it: 28 November 2026."""
     return f"{day.day} {day:%B %Y}"
+
+
+def relative_link(target: str, page: str) -> str:
+    """The Markdown link from ``page`` to ``target``, both paths under the docs folder."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
 def format_ago(moment: datetime | None, now: datetime) -> str:
@@ -71,6 +85,7 @@ def environment() -> jinja2.Environment:
     env.filters["percent"] = format_percent
     env.filters["iso"] = lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ") if d else ""
     env.filters["day"] = format_day
+    env.filters["rel"] = relative_link
     env.filters["status_label"] = STATUS_LABELS.__getitem__
     env.filters["horizon_label"] = HORIZON_LABELS.__getitem__
     env.filters["quarter"] = quarter_label

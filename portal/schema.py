@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from portal.load import RolesFile, TeamsFile
 from portal.models.catalog import PortalSettings, System
+from portal.models.docs import DocFrontMatter
 from portal.models.roadmap import RoadmapItem
 from portal.models.training import Course, Module
 
@@ -17,6 +18,7 @@ __all__ = ["SCHEMAS", "schema_texts"]
 SCHEMAS: dict[str, type[BaseModel]] = {
     "course.schema.json": Course,
     "module.schema.json": Module,
+    "doc.schema.json": DocFrontMatter,
     "portal.schema.json": PortalSettings,
     "roadmap-item.schema.json": RoadmapItem,
     "roles.schema.json": RolesFile,

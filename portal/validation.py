@@ -82,6 +82,14 @@ def _message(error: Any, model: type[BaseModel]) -> str:
     if kind in {"literal_error", "enum"}:
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"{_describe(value)} is not allowed; use one of: {expected}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s), has {ctx.get('actual_length')}"
+    if kind == "too_long":
+        return f"allows at most {ctx.get('max_length')} item(s), has {ctx.get('actual_length')}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters, has {len(str(value))}"
     if kind.startswith("datetime_") or kind == "timezone_aware":
         example = "like 2026-11-28T18:05:00Z"
         return f"must be a date and time with a time zone, {example}, got {_describe(value)}"

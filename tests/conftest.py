@@ -81,7 +81,7 @@ def copy_content(root: Path) -> Path:
     """Copy the shipped content, site sources and mkdocs.yml to ``root`` (to edit or build)."""
     for name in ("catalog", "site_src", "schemas"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns(".generated.json"))
-    for name in ("roadmap", "training", "incidents"):
+    for name in ("roadmap", "training", "incidents", "overrides"):
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import typing
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from portal.models.common import ContentModel, Email, Id, PositiveSeconds, Reviewed, Url
 
 __all__ = [
+    "DOC_KINDS",
+    "LAWFUL_BASES",
+    "RESERVED_SYSTEM_IDS",
     "AccessLevel",
     "AccessPolicy",
     "Catalog",
+    "DocKind",
     "EngineerDocs",
     "HealthCheck",
     "HowToAsk",
+    "LawfulBasis",
     "Lifecycle",
     "PersonalData",
     "PortalSettings",
@@ -40,6 +46,14 @@ LawfulBasis = Literal[
     "legitimate-interests",
 ]
 DocKind = Literal["run-locally", "deploy", "runbook", "architecture"]
+LAWFUL_BASES: tuple[str, ...] = typing.get_args(LawfulBasis)
+# Reading order on a system page: how to run it, ship it, fix it, then how it is built.
+DOC_KINDS: tuple[DocKind, ...] = ("run-locally", "deploy", "runbook", "architecture")
+# Generated pages live beside the system pages (systems/map.md, access/roles/...): a system with
+# one of these ids would share their web address.
+RESERVED_SYSTEM_IDS = frozenset(
+    {"by-function", "by-lifecycle", "by-team", "index", "map", "onboarding", "roles"}
+)
 
 
 class Team(ContentModel):
@@ -89,6 +103,10 @@ class PortalSettings(ContentModel):
     )
     discuss_url: Url = Field(description="Where members suggest and discuss roadmap items.")
     repository_url: Url
+    engineer_roles: list[Id] = Field(
+        default_factory=list,
+        description="Roles the engineers' first-week page lists accounts to request for.",
+    )
     probes: ProbeSettings = ProbeSettings()
     roadmap: RoadmapSettings
 
@@ -122,7 +140,11 @@ class PersonalData(ContentModel):
     what: str = Field(min_length=1, description="The kinds of personal data, in plain words.")
     about: str = Field(min_length=1, description="Whose data: members, voters, volunteers...")
     purpose: str = Field(min_length=1)
-    lawful_basis: LawfulBasis
+    # Optional here so that validation can say why it is needed (the access policy exposes it)
+    # instead of a bare "required field is missing": a missing basis is still always an error.
+    lawful_basis: LawfulBasis | None = Field(
+        default=None, description="The UK GDPR Article 6 basis for holding and using this data."
+    )
     special_category: str | None = Field(
         default=None,
         description="The Article 9 condition relied on, if special category data is held.",
@@ -183,6 +205,16 @@ class System(Reviewed):
     access: AccessPolicy | None = None
     personal_data: list[PersonalData] = Field(default_factory=list)
     docs: EngineerDocs = EngineerDocs()
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_SYSTEM_IDS:
+            raise ValueError(
+                "is reserved for a page of the portal; choose another id (reserved: "
+                f"{', '.join(sorted(RESERVED_SYSTEM_IDS))})"
+            )
+        return value
 
     @model_validator(mode="after")
     def _no_self_dependency(self) -> System:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from portal.context import SiteContext
-from portal.pages import home, roadmap, status, training
+from portal.pages import access, home, roadmap, status, systems, training
 
 __all__ = ["SECTIONS", "Pages", "build_pages"]
 
@@ -16,6 +16,8 @@ SECTIONS: tuple[Callable[[SiteContext], Pages], ...] = (
     home.pages,
     status.pages,
     roadmap.pages,
+    systems.pages,
+    access.pages,
     training.pages,
 )
 

@@ -27,6 +27,16 @@ PAGE_TYPES: dict[str, str] = {
     "module": "/training/community-mapping/mapping-assets/",
     "learning-path": "/training/paths/local-party-secretary/",
     "course-print": "/training/community-mapping/print/",
+    "systems-index": "/systems/",
+    "system-page": "/systems/dialogue/",
+    "system-docs": "/systems/glasshouse/runbook/",
+    "dependency-map": "/systems/map/",
+    "onboarding": "/systems/onboarding/",
+    "access-matrix": "/access/",
+    "access-system": "/access/contact-creator/",
+    "access-role": "/access/roles/campaign-organiser/",
+    "gdpr-guide": "/guides/gdpr/",
+    "contributing": "/contributing/",
 }
 
 _axe = Axe()

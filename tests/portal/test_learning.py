@@ -22,10 +22,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def with_access_training(root: Path, training: dict[str, str]) -> Content:
-    """The content at ``root`` with ``training: [...]`` added to the named access policies."""
+    """The content at ``root`` with only the named access policies asking for training."""
+    for path in (root / "catalog").glob("*.yml"):
+        kept = [x for x in path.read_text().splitlines(True) if not x.startswith("  training:")]
+        path.write_text("".join(kept))
     for system, modules in training.items():
         path = root / "catalog" / f"{system}.yml"
-        lines = path.read_text().splitlines(keepends=True)
+        lines = [
+            line
+            for line in path.read_text().splitlines(keepends=True)
+            if not line.startswith("  training:")
+        ]
         at = next(i for i, line in enumerate(lines) if line.startswith("  turnaround_"))
         lines.insert(at + 1, f"  training: [{modules}]\n")
         path.write_text("".join(lines))
@@ -107,18 +114,21 @@ def test_access_training_comes_first_then_the_role_courses_in_order(content_copy
     assert by_id["mapping-assets"].for_access == ()
 
 
-def test_shipped_paths_handle_empty_access_training() -> None:
-    """Every policy's training list is empty today: paths come from course audiences alone."""
+def test_shipped_paths_include_the_training_access_asks_for() -> None:
+    """Each role's path holds every module its tools' access policies ask for."""
     content = load_content(REPO)
-    assert all(
-        not s.access.training for s in content.catalog.systems.values() if s.access is not None
-    )
     for role in content.catalog.roles:
         path = learning_path(role, content.catalog, content.training)
-        assert path.access == ()
+        required = {
+            module
+            for s in content.catalog.systems.values()
+            if s.access is not None and role in {lv.role for lv in s.access.levels}
+            for module in s.access.training
+        }
+        assert required <= set(ids(path)), role
         assert_prerequisites_first(path)
         for step in path.steps:
-            assert step.for_role or step.needed_for, step.module.id
+            assert step.for_role or step.needed_for or step.for_access, step.module.id
     # A volunteer developer's course builds on gdpr-basics, from a course not aimed at them:
     # it comes just before the module that needs it, and the course order is kept otherwise.
     path = learning_path("volunteer-developer", content.catalog, content.training)

@@ -182,6 +182,10 @@ def test_headings_in_fields_and_code_in_body_lines(content_copy: Path) -> None:
 
 def test_unknown_module_in_access_policy_is_rejected(content_copy: Path) -> None:
     path = content_copy / "catalog" / "contact-creator.yml"
+    text = "".join(
+        line for line in path.read_text().splitlines(True) if not line.startswith("  training:")
+    )
+    path.write_text(text)
     edit(
         path,
         "  turnaround_working_days: 5\n",
@@ -228,7 +232,12 @@ def test_overdue_courses_and_modules_are_warnings_with_their_line() -> None:
             "last_reviewed"
         ) in warnings
     # Nothing is overdue on the day the content was last reviewed.
-    assert content_warnings(content, today=module.last_reviewed) == []
+    training_warnings = [
+        w
+        for w in content_warnings(content, today=module.last_reviewed)
+        if w.file.startswith("training/")
+    ]
+    assert training_warnings == []
 
 
 def test_front_matter_ends_at_the_first_closing_rule() -> None:
