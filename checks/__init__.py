@@ -5,9 +5,9 @@ from __future__ import annotations
 from checks.errors import CheckConfigError, ProbeError
 from checks.estate import Estate
 from checks.history import append_results, read_history, read_shard
-from checks.probes import probe_http
+from checks.probes import probe
 from checks.results import ProbeResult
-from checks.runner import make_client, run_round
+from checks.runner import make_client, make_ssl_context, run_round
 from checks.targets import Target, targets_from_catalog
 
 __all__ = [
@@ -18,7 +18,8 @@ __all__ = [
     "Target",
     "append_results",
     "make_client",
-    "probe_http",
+    "make_ssl_context",
+    "probe",
     "read_history",
     "read_shard",
     "run_round",
