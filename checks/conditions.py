@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -75,6 +75,15 @@ KIND_SUBJECTS: dict[str, tuple[Subject, ...]] = {
     "dns": ("addresses", "latency"),
 }
 
+_SUBJECT_NAMES: dict[str, str] = {
+    "status": "status",
+    "body": "body",
+    "json": "json.<path>",
+    "header": "header.<name>",
+    "latency": "latency",
+    "addresses": "addresses",
+}
+_A_KIND = {"http": "an HTTP", "tcp": "a TCP", "tls": "a TLS", "dns": "a DNS"}
 _ORDER: tuple[Operator, ...] = ("<", "<=", ">", ">=")
 _TEXT: tuple[Operator, ...] = ("==", "!=", "contains", "not contains", "matches")
 _ALLOWED: dict[Subject, tuple[Operator, ...]] = {
@@ -119,6 +128,23 @@ class Observation:
     body: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     addresses: tuple[str, ...] = ()
+    # Blanks what must never be quoted back: secrets the probe sent (a server may echo them)
+    # and a private system's address. Applied before a quoted value is cut short, so not even
+    # a prefix of one can reach a reason.
+    redact: Callable[[str], str] = field(default=lambda text: text, repr=False)
+
+    def show(self, value: object) -> str:
+        """An observed value as a reason quotes it: secrets blanked, at most 40 characters."""
+        if isinstance(value, dict):
+            return "an object"
+        if isinstance(value, list):
+            return f"a list of {len(value)}"
+        if not isinstance(value, str):
+            return json.dumps(value)
+        text = self.redact(" ".join(value.split()))
+        if len(text) > _SHOWN:
+            text = text[: _SHOWN - 1] + "…"
+        return json.dumps(text, ensure_ascii=False)
 
     @cached_property
     def json(self) -> tuple[object, str | None]:
@@ -173,29 +199,30 @@ class Condition:
                     return self._fail("no body was received")
                 return None if _text_holds(seen.body, self) else self._fail("")
             case "header":
-                return self._evaluate_header(seen.headers)
+                return self._evaluate_header(seen)
             case "addresses":
                 holds = (self.value in seen.addresses) == (self.operator == "contains")
                 shown = ", ".join(seen.addresses) or "none"
                 return None if holds else self._fail(f"resolved to {shown}")
             case "json":
-                return self._evaluate_json(*seen.json)
+                return self._evaluate_json(seen)
         return self._fail("unknown subject")  # pragma: no cover - Subject is closed
 
     def _fail(self, why: str) -> str:
         return f"condition not met: {self.text}" + (f" ({why})" if why else "")
 
-    def _evaluate_header(self, headers: Mapping[str, str]) -> str | None:
+    def _evaluate_header(self, seen: Observation) -> str | None:
         name = str(self.path[0])
-        value = next((v for k, v in headers.items() if k.lower() == name), None)
+        value = next((v for k, v in seen.headers.items() if k.lower() == name), None)
         if self.operator in _UNARY:
             present = value is not None
             return None if present == (self.operator == "exists") else self._fail("")
         if value is None:
             return self._fail(f"no {name} header")
-        return None if _text_holds(value, self) else self._fail(f"it is {_show(value)}")
+        return None if _text_holds(value, self) else self._fail(f"it is {seen.show(value)}")
 
-    def _evaluate_json(self, document: object, problem: str | None) -> str | None:
+    def _evaluate_json(self, seen: Observation) -> str | None:
+        document, problem = seen.json
         if problem is not None:
             return self._fail(problem)
         found, value = _follow(document, self.path)
@@ -206,18 +233,18 @@ class Condition:
             return self._fail(f"{where} is missing")
         if self.operator in ("contains", "not contains") and isinstance(value, list):
             holds = any(_same(item, self.value) for item in value) == (self.operator == "contains")
-            return None if holds else self._fail(f"{where} is {_show_json(value)}")
+            return None if holds else self._fail(f"{where} is {seen.show(value)}")
         if self.operator in _ORDER:
             if not _is_number(value):
-                return self._fail(f"{where} is {_show_json(value)}, not a number")
+                return self._fail(f"{where} is {seen.show(value)}, not a number")
             holds = _compare(value, self.operator, self.value)  # type: ignore[arg-type]
         elif self.operator in ("==", "!="):
             holds = _same(value, self.value) == (self.operator == "==")
         else:
             if not isinstance(value, str):
-                return self._fail(f"{where} is {_show_json(value)}, not text")
+                return self._fail(f"{where} is {seen.show(value)}, not text")
             holds = _text_holds(value, self)
-        return None if holds else self._fail(f"{where} is {_show_json(value)}")
+        return None if holds else self._fail(f"{where} is {seen.show(value)}")
 
 
 def _follow(document: object, path: tuple[PathStep, ...]) -> tuple[bool, object]:
@@ -280,23 +307,6 @@ def _text_holds(text: str, condition: Condition) -> bool:
             assert condition.pattern is not None
             return condition.pattern.search(text) is not None
     return False
-
-
-def _show(text: str) -> str:
-    short = " ".join(text.split())
-    if len(short) > _SHOWN:
-        short = short[: _SHOWN - 1] + "…"
-    return json.dumps(short, ensure_ascii=False)
-
-
-def _show_json(value: object) -> str:
-    if isinstance(value, str):
-        return _show(value)
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    return json.dumps(value)
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -454,8 +464,14 @@ def check_fits(condition: Condition, *, kind: str, method: str = "GET") -> str |
     """None when a ``kind`` check (with ``method``) can decide ``condition``, else why not."""
     allowed = KIND_SUBJECTS.get(kind, ())
     if condition.subject not in allowed:
-        names = ", ".join("json.<path>" if s == "json" else s for s in allowed)
-        return f'"{condition.text}" cannot be tested by a {kind} check, which can test: {names}'
+        names = ", ".join(_SUBJECT_NAMES[s] for s in allowed)
+        return (
+            f"the condition {condition.text} cannot be tested by {_A_KIND.get(kind, kind)} check,"
+            f" which can test: {names}"
+        )
     if condition.needs_body and method == "HEAD":
-        return f'"{condition.text}" needs the response body, which a HEAD request never gets'
+        return (
+            f"the condition {condition.text} needs the response body,"
+            " which a HEAD request never gets"
+        )
     return None

@@ -179,7 +179,11 @@ async def _http(client: httpx.AsyncClient, target: Target, begin: float) -> _Att
     latency = _elapsed(begin)
     body = _decode(bytes(kept), response.charset_encoding)
     seen = Observation(
-        latency_ms=latency, status=response.status_code, body=body, headers=response.headers
+        latency_ms=latency,
+        status=response.status_code,
+        body=body,
+        headers=response.headers,
+        redact=target.redact,
     )
     return _judge(target, seen, cert_warning)
 
