@@ -4,12 +4,16 @@ Safety rules, each covered by a test:
 - a shard is appended to under an exclusive ``flock`` with one ``write`` of whole lines, so two
   overlapping runs never interleave or lose rows;
 - a run killed mid-write can leave a partial last line; readers ignore a line without its
-  newline, and the next append first ends that line, so it never swallows the new rows;
+  newline, and the next append first ends that line with ``PARTIAL_MARK``, so it never
+  swallows the new rows and is never mistaken for a row (a cut-short row can still look
+  valid, e.g. with its detail cut in half). The mark starts with a tab, which no row holds:
+  ``to_row`` folds all whitespace in a detail into single spaces;
 - files are only ever appended to, never rewritten, by the checks.
 
-For the kill test only: when ``GLASSHOUSE_TEST_PAUSE_MID_WRITE`` names a FIFO, the writer writes
-all but the last bytes of its first shard, writes ``paused`` into the FIFO and waits for a
-signal, so a test can SIGKILL it at exactly that point instead of racing it with sleeps.
+For the kill test only: when ``GLASSHOUSE_TEST_PAUSE_MID_WRITE`` names a FIFO or pipe (such as
+``/dev/stdout`` when that is a pipe), the writer writes all but the last bytes of its first
+shard, writes ``paused`` into it and waits for a signal, so a test can SIGKILL it at exactly
+that point instead of racing it with sleeps.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 from checks.results import HEADER, ProbeResult, parse_rows, to_row
 
 __all__ = [
+    "PARTIAL_MARK",
     "PAUSE_ENV",
     "Shard",
     "ShardRead",
@@ -37,6 +42,7 @@ __all__ = [
 ]
 
 PAUSE_ENV = "GLASSHOUSE_TEST_PAUSE_MID_WRITE"
+PARTIAL_MARK = "\t# cut short by a killed run; ignored"
 
 
 def shard_path(root: Path, result: ProbeResult) -> Path:
@@ -63,7 +69,7 @@ def _append_lines(path: Path, text: str) -> None:
         if size == 0:
             prefix = HEADER + "\n"
         elif os.pread(fd, 1, size - 1) != b"\n":
-            prefix = "\n"  # a killed run left a partial line: end it so it stays one bad line
+            prefix = PARTIAL_MARK + "\n"  # a killed run left a partial line: mark it as one
         data = (prefix + text).encode()
         pause_fifo = os.environ.get(PAUSE_ENV)
         if pause_fifo:

@@ -125,6 +125,9 @@ def parse_rows(
     for line in lines:
         if not line or line == HEADER:
             continue
+        if "\t" in line:  # no row holds a tab: a line marked as cut short by a killed run
+            bad += 1
+            continue
         try:
             # Most rows hold no quoted field: a split is exact for them and twice as fast. A
             # quoted row is parsed on its own, so a broken quote can never swallow the next row.

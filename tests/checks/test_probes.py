@@ -62,7 +62,12 @@ def port_of(estate: Estate) -> int:
 
 def test_healthy_endpoint_is_up(estate: Estate) -> None:
     result = run_probe(Target(system="s", url=estate.url("/ok")))
-    assert (result.outcome, result.http_status, result.error, result.detail) == ("up", 200, None, "")
+    assert (result.outcome, result.http_status, result.error, result.detail) == (
+        "up",
+        200,
+        None,
+        "",
+    )
     assert result.latency_ms is not None
     assert (result.time, result.system, result.location) == (WHEN, "s", "test")
 
@@ -147,9 +152,7 @@ def test_refusing_redirects_judges_the_redirect_itself(estate: Estate) -> None:
     target = Target(system="s", url=estate.url("/redirect?to=/ok"), follow_redirects=False)
     result = run_probe(target)
     assert (result.outcome, result.http_status, result.error) == ("down", 302, "status")
-    allowed = Target(
-        system="s", url=target.url, follow_redirects=False, expect_status=(302,)
-    )
+    allowed = Target(system="s", url=target.url, follow_redirects=False, expect_status=(302,))
     assert run_probe(allowed).outcome == "up"
 
 
