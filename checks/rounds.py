@@ -30,12 +30,17 @@ class Round:
 
 def combine_locations(rows: Iterable[ProbeResult], *, quorum: int = 1) -> list[Round]:
     """One outcome per round time, oldest first, applying the location quorum."""
-    by_time: dict[datetime, list[ProbeResult]] = defaultdict(list)
+    by_time: dict[datetime, dict[str, ProbeResult]] = defaultdict(dict)
     for row in rows:
-        by_time[row.time].append(row)
+        # One vote per location: two overlapping runs at one location in the same second
+        # must not count as two locations agreeing (the worst of its rows is its vote).
+        votes = by_time[row.time]
+        known = votes.get(row.location)
+        if known is None or RANK[row.outcome] > RANK[known.outcome]:
+            votes[row.location] = row
     rounds = []
     for time in sorted(by_time):
-        seen = by_time[time]
+        seen = list(by_time[time].values())
         down = [r for r in seen if r.outcome == "down"]
         if down and len(down) >= min(quorum, len(seen)):
             rounds.append(Round(time, "down", down[0]))
