@@ -218,3 +218,63 @@ def test_recent_rounds_read_only_the_shards_that_cover_the_period(tmp_path: Path
     assert [r.time.minute for r in rounds] == [5, 10, 15, 20, 25, 30, 35, 40, 45]
     with pytest.raises(IsADirectoryError):
         recent_rounds(root, "s", datetime(2026, 9, 30, tzinfo=UTC), 1)
+
+
+def test_a_grown_shard_costs_only_the_days_its_new_rows_touch(tmp_path: Path) -> None:
+    root, cache = tmp_path / "history", tmp_path / "cache"
+    # 31 Oct 23:50 .. 1 Nov 00:45 at a and b, then rows on 2 November at location a.
+    rows = history(root)
+    second = [row(60 * 24 + m, "up", 80, system="s", location="a") for m in (10, 15)]
+    append_results(root, second)
+    load_rollups(root, cache, systems=["s"], quorum=2)
+    tamper(cache, "s", "2026-11", 555)  # 1 November's up count, in the cache only
+
+    # A new round on 2 November at location b: 2 November is recomputed, 1 November is not.
+    append_results(root, [row(60 * 24 + 15, "down", 90, system="s", location="b")])
+    refreshed = load_rollups(root, cache, systems=["s"], quorum=2)["s"]
+    assert [(d.day.day, d.up, d.down) for d in refreshed] == [(31, 2, 0), (1, 555, 0), (2, 2, 0)]
+
+    # Quorum 2: b's down at 00:15 on 2 November is outvoted by a's up; then a agrees.
+    append_results(root, [row(60 * 24 + 15, "down", 90, system="s", location="a")])
+    refreshed = load_rollups(root, cache, systems=["s"], quorum=2)["s"]
+    assert [(d.day.day, d.up, d.down) for d in refreshed][-1] == (2, 1, 1)
+
+    # The incremental result is what a rebuild from raw rows gives (bar the tampered day).
+    rebuilt = rebuild_rollups(root, cache, systems=["s"], quorum=2)["s"]
+    assert rebuilt[0] == refreshed[0] and rebuilt[2] == refreshed[2]
+    assert rebuilt[1] == expected_for(rows + second, "s", 2)[1]
+
+
+def test_a_shard_rewritten_in_place_is_rebuilt_in_full(tmp_path: Path) -> None:
+    root, cache = tmp_path / "history", tmp_path / "cache"
+    rows = history(root)
+    load_rollups(root, cache, systems=["t"])
+    tamper(cache, "t", "2026-11", 777)
+    shard = root / "a" / "t" / "2026-11.csv"
+    # An edit by hand (one latency digit), then a new row: the shard grew, but its old part
+    # no longer hashes the same.
+    text = shard.read_text()
+    shard.write_text(text.replace(",400,", ",401,", 1))  # the 00:00 row of 1 November
+    append_results(root, [row(60 * 24 + 10, "degraded", 400, system="t", location="a")])
+    loaded = load_rollups(root, cache, systems=["t"])["t"]
+    # 1 November was rebuilt from raw rows though no new row fell on it: the tampered 777 is
+    # gone and the edited latency counts.
+    assert [(d.day.day, d.up, d.degraded, d.latency_max) for d in loaded] == [
+        (31, 0, 2, 400),
+        (1, 0, 10, 401),
+        (2, 0, 1, 400),
+    ]
+    assert len(rows) == 36
+
+
+def test_a_killed_write_in_a_cached_shard_is_handled(tmp_path: Path) -> None:
+    root, cache = tmp_path / "history", tmp_path / "cache"
+    rows = history(root)
+    load_rollups(root, cache, systems=["t"])
+    shard = root / "a" / "t" / "2026-11.csv"
+    with shard.open("a") as f:
+        f.write("2026-11-01T00:50:00Z,degr")  # a run killed mid-row
+    assert load_rollups(root, cache, systems=["t"])["t"] == expected_for(rows, "t", 1)
+    more = [row(65, "degraded", 400, system="t", location="a")]
+    append_results(root, more)
+    assert load_rollups(root, cache, systems=["t"])["t"] == expected_for(rows + more, "t", 1)
