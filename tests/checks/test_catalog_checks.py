@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from checks.conditions import parse_condition
 from checks.targets import PRIVATE, public_address, target_for, targets_from_catalog
 from portal.load import load_catalog
+from portal.models.catalog import HealthCheck
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -157,3 +160,12 @@ def test_address_and_kind_problems_are_located(content_copy: Path) -> None:
         'catalog/login.yml:11: check.conditions: the condition body contains "ok" cannot be'
         " tested by a DNS check, which can test: addresses, latency, got a list",
     ]
+
+
+def test_the_readme_example_check_is_valid() -> None:
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Health checks", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    check = HealthCheck.model_validate(yaml.safe_load(block)["check"])
+    assert (check.kind, check.public, check.retries) == ("http", False, 1)
+    assert [str(c) for c in check.soft_conditions] == ["latency < 800ms"]

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the tables hold exact messages, one case a line, easier to read unwrapped
 """The condition language, table-driven: what parses (and into what), what is refused and why,
 and how each condition judges an observation."""
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -139,7 +140,7 @@ def test_two_writers_at_once_lose_and_interleave_nothing(tmp_path: Path, batch: 
     assert Counter(shard.read_text().splitlines())[HEADER] == 1
     # Each append is whole: a batch's rows sit together, in order, in the file.
     order = [r.latency_ms or 0 for r in read.rows]
-    switches = sum(1 for x, y in zip(order, order[1:]) if (x < per_writer) != (y < per_writer))
+    switches = sum(1 for x, y in pairwise(order) if (x < per_writer) != (y < per_writer))
     assert switches > 1, "the writers did not overlap, so this run proved nothing"
     for name, first in (("a", 0), ("b", per_writer)):
         mine = [i for i in order if first <= i < first + per_writer]

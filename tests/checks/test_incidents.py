@@ -4,6 +4,7 @@ every five minutes from 09:00, and the incidents a person reading them would mar
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -53,7 +54,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("letters", "options", "expected"), CASES)
-def test_incidents_from_rounds(letters: str, options: dict, expected: list) -> None:
+def test_incidents_from_rounds(
+    letters: str, options: dict[str, Any], expected: list[tuple[int, int | None, str, int]]
+) -> None:
     found = detect_incidents("s", rounds(letters), **options)
     assert [(i.start, i.end, i.worst, i.rounds) for i in found] == [
         (at(s), None if e is None else at(e), w, n) for s, e, w, n in expected

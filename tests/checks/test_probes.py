@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from checks.conditions import parse_condition
+from checks.conditions import Condition, parse_condition
 from checks.estate import Estate, unused_port
 from checks.probes import probe
 from checks.results import ErrorKind, ProbeResult
@@ -47,7 +47,7 @@ def run_probe(target: Target, *, verify: ssl.SSLContext | None = None) -> ProbeR
     return asyncio.run(go())
 
 
-def conditions(*texts: str) -> tuple:
+def conditions(*texts: str) -> tuple[Condition, ...]:
     return tuple(parse_condition(t) for t in texts)
 
 
