@@ -252,7 +252,7 @@ async def _attempt(
     except (httpx.HTTPError, OSError, TimeoutError, ssl.SSLError, UnicodeError) as exc:
         kind, reason = classify_exception(exc, target)
         return _Attempt("down", _elapsed(begin), None, kind, reason)
-    except Exception as exc:
+    except Exception as exc:  # one odd answer must not stop the round: record it as down
         reason = f"the probe failed unexpectedly ({type(exc).__name__})"
         return _Attempt("down", _elapsed(begin), None, "error", reason)
     raise AssertionError(f"unknown kind {target.kind}")  # pragma: no cover
