@@ -8,12 +8,18 @@
 /loop                  302 to itself, for ever
 /trickle?ms=N          200, sending the body one byte every N milliseconds for 100 bytes
 /json?body=TEXT        200 with TEXT as an application/json body
+/headers               200, the request's headers as text (an echo, to test secret handling)
+/echo                  200, JSON: the request's method, Authorization header and body
+/flaky?key=K&fail=N    503 for the first N requests with key K, then 200
+/close                 reads the request, then closes the connection without answering
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -28,6 +34,13 @@ class _Server(ThreadingHTTPServer):
     # look down.
     request_queue_size = 4096
     stopping: threading.Event
+    counts: dict[str, int]
+    counts_lock: threading.Lock
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet when a client hangs up (a probe's deadline did its job); loud otherwise."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | ssl.SSLError | TimeoutError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -49,7 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
+        self.request_body = self.rfile.read(length)
         self.do_GET()
 
     def do_GET(self) -> None:
@@ -85,6 +98,21 @@ class _Handler(BaseHTTPRequestHandler):
             case "/headers":
                 body = "\n".join(f"{k}: {v}" for k, v in self.headers.items()).encode()
                 self._send(200, body)
+            case "/echo":
+                echoed = {
+                    "method": self.command,
+                    "authorization": self.headers.get("Authorization", ""),
+                    "body": getattr(self, "request_body", b"").decode("utf-8", "replace"),
+                }
+                self._send(200, json.dumps(echoed).encode(), "application/json")
+            case "/flaky":
+                with self.server.counts_lock:
+                    key = query.get("key", "")
+                    seen = self.server.counts[key] = self.server.counts.get(key, 0) + 1
+                failing = seen <= int(query.get("fail", "1"))
+                self._send(503 if failing else 200, b"flaky" if failing else b"ok")
+            case "/close":
+                self.close_connection = True
             case _:
                 self._send(404, b"no such behaviour")
 
@@ -100,6 +128,8 @@ class Estate:
         if tls is not None:
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._server.stopping = threading.Event()
+        self._server.counts = {}
+        self._server.counts_lock = threading.Lock()
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -2,7 +2,8 @@
 
 Definitions (also published on the site's method page):
 - A *round* is one probe time. With several locations, a round is down only when at least
-  ``quorum`` locations saw it down; otherwise the worst of the remaining outcomes counts.
+  ``quorum`` locations saw it down; otherwise the worst of the remaining outcomes counts
+  (``checks.rounds``, re-exported here).
 - Uptime over a window = (up + degraded rounds) / (rounds with data) in that window.
   Rounds that never ran are *unknown*: they are not counted as up, and the coverage figure
   (rounds with data / rounds expected at the configured interval) says how much is known.
@@ -10,12 +11,13 @@ Definitions (also published on the site's method page):
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from checks.results import Outcome, ProbeResult
+from checks.rounds import Round, combine_locations
 
 __all__ = [
     "WINDOWS",
@@ -33,32 +35,6 @@ WINDOWS: tuple[tuple[str, timedelta], ...] = (
     ("30 days", timedelta(days=30)),
     ("90 days", timedelta(days=90)),
 )
-_RANK: dict[str, int] = {"up": 0, "degraded": 1, "down": 2}
-
-
-@dataclass(frozen=True, slots=True)
-class Round:
-    time: datetime
-    outcome: Outcome
-    latest: ProbeResult  # the row that decided the outcome, for its detail and latency
-
-
-def combine_locations(rows: Iterable[ProbeResult], *, quorum: int = 1) -> list[Round]:
-    """One outcome per round time, oldest first, applying the location quorum."""
-    by_time: dict[datetime, list[ProbeResult]] = defaultdict(list)
-    for row in rows:
-        by_time[row.time].append(row)
-    rounds = []
-    for time in sorted(by_time):
-        seen = by_time[time]
-        down = [r for r in seen if r.outcome == "down"]
-        if len(down) >= min(quorum, len(seen)):
-            rounds.append(Round(time, "down", down[0]))
-            continue
-        rest = [r for r in seen if r.outcome != "down"]
-        worst = max(rest, key=lambda r: _RANK[r.outcome])
-        rounds.append(Round(time, worst.outcome, worst))
-    return rounds
 
 
 @dataclass(frozen=True, slots=True)

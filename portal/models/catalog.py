@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import typing
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
+from checks.conditions import Condition, ConditionError, check_fits, parse_condition
 from portal.models.common import ContentModel, Email, Id, PositiveSeconds, Reviewed, Url
 
 __all__ = [
@@ -17,6 +29,7 @@ __all__ = [
     "AccessLevel",
     "AccessPolicy",
     "Catalog",
+    "CheckKind",
     "DocKind",
     "EngineerDocs",
     "HealthCheck",
@@ -31,6 +44,7 @@ __all__ = [
     "System",
     "SystemLinks",
     "Team",
+    "check_kind",
 ]
 
 Lifecycle = Literal["alpha", "beta", "live", "retiring"]
@@ -111,23 +125,185 @@ class PortalSettings(ContentModel):
     roadmap: RoadmapSettings
 
 
+def _condition(value: Any) -> Condition:
+    if isinstance(value, Condition):
+        return value
+    if not isinstance(value, str):
+        raise ValueError('must be a condition written as text, like body contains "ok"')
+    try:
+        return parse_condition(value)
+    except ConditionError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+# A condition is parsed once, when the catalogue is validated; the model holds the parsed form.
+ConditionText = Annotated[
+    Condition,
+    PlainValidator(_condition),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": (
+                "SUBJECT OPERATOR [VALUE]. Subjects: status, body, json.<path>, header.<name>,"
+                " latency, addresses. Operators: ==, !=, <, <=, >, >=, contains, not contains,"
+                " matches, exists, absent."
+            ),
+            "examples": ['body contains "ok"', 'json.status == "healthy"', "latency < 800ms"],
+        }
+    ),
+]
+
+CheckKind = Literal["http", "tcp", "tls", "dns"]
+_SCHEMES: dict[str, CheckKind] = {
+    "http": "http",
+    "https": "http",
+    "tcp": "tcp",
+    "tls": "tls",
+    "dns": "dns",
+}
+_SECRET = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def check_kind(url: str) -> CheckKind:
+    """The kind of probe a health-check address asks for, from its scheme."""
+    return _SCHEMES[urlsplit(url).scheme]
+
+
+def _check_address(url: str) -> str:
+    parts = urlsplit(url)
+    kind = _SCHEMES.get(parts.scheme)
+    if kind is None:
+        raise ValueError(
+            "must start with https://, http://, tcp://, tls:// or dns:// (the kind of check)"
+        )
+    if "${" in url:
+        raise ValueError(
+            "cannot hold a secret: an address may be shown on the site; put secrets in headers"
+        )
+    if not parts.hostname:
+        raise ValueError(f"needs a host name after {parts.scheme}://")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"has a port that is not a number from 1 to 65535: {exc}") from exc
+    if kind in ("tcp", "tls") and (port is None or parts.path not in ("", "/")):
+        raise ValueError(f"a {kind} check is written {parts.scheme}://HOST:PORT, nothing after")
+    if kind == "dns" and (port is not None or parts.path not in ("", "/") or parts.query):
+        raise ValueError("a dns check is written dns://HOST, the name to resolve, nothing after")
+    return url
+
+
+def _check_secret_refs(value: str) -> str:
+    if "${" in _SECRET.sub("", value):
+        raise ValueError(
+            "a secret is written ${NAME}: letters, digits and _, not starting with a digit"
+        )
+    return value
+
+
+SecretText = Annotated[str, AfterValidator(_check_secret_refs)]
+
+
 class HealthCheck(ContentModel):
+    """How a system is probed. The kind of check follows from the address's scheme."""
+
     url: str = Field(
-        min_length=1, description="What to fetch; {estate_domain} is replaced from portal.yml."
+        min_length=1,
+        description=(
+            "What to probe: https://HOST/PATH (HTTP), tcp://HOST:PORT (connect),"
+            " tls://HOST:PORT (certificate), dns://HOST (resolve). {estate_domain} is"
+            " replaced from portal.yml."
+        ),
     )
-    method: Literal["GET", "HEAD", "POST"] = "GET"
-    expect_status: list[int] = Field(default_factory=lambda: [200], min_length=1)
-    timeout_seconds: PositiveSeconds = 10.0
+    method: Literal["GET", "HEAD", "POST"] = Field(default="GET", description="HTTP checks only.")
+    headers: dict[str, SecretText] = Field(
+        default_factory=dict,
+        description=(
+            "HTTP checks only. Values may name environment variables as ${NAME}; their values"
+            " are never written to history, logs or the site."
+        ),
+    )
+    body: SecretText | None = Field(
+        default=None, description="HTTP POST checks only: the request body; may use ${NAME}."
+    )
+    expect_status: list[int] = Field(
+        default_factory=lambda: [200], min_length=1, description="HTTP checks only."
+    )
+    follow_redirects: bool = Field(
+        default=True, description="HTTP checks only; false: a redirect is judged as it is."
+    )
+    conditions: list[ConditionText] = Field(
+        default_factory=list, description="Each must hold, or the system is down."
+    )
+    soft_conditions: list[ConditionText] = Field(
+        default_factory=list, description="Each should hold, or the system is degraded."
+    )
+    timeout_seconds: PositiveSeconds = Field(
+        default=10.0, description="Longest one attempt may take, the whole answer included."
+    )
+    connect_timeout_seconds: PositiveSeconds | None = Field(
+        default=None, description="Longest the connection may take (default: timeout_seconds)."
+    )
     degraded_after_ms: int | None = Field(
         default=2000, gt=0, description="Slower than this (milliseconds) counts as degraded."
     )
-    headers: dict[str, str] = Field(
-        default_factory=dict, description="Values may name environment variables as ${NAME}."
+    tls_warn_days: int = Field(
+        default=14,
+        ge=0,
+        description="A certificate expiring within this many days is degraded (0: never warn).",
     )
-    follow_redirects: bool = True
+    retries: int = Field(
+        default=1, ge=0, le=5, description="A failed attempt is tried again this many times."
+    )
+    retry_pause_seconds: float = Field(
+        default=1.0, ge=0, le=60, description="Pause before each retry."
+    )
     public: bool = Field(
         default=True, description="False: status is published, the address is not."
     )
+
+    @field_validator("url")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return _check_address(value)
+
+    @property
+    def kind(self) -> CheckKind:
+        return check_kind(self.url)
+
+    @field_validator("method", "headers", "body", "expect_status", "follow_redirects")
+    @classmethod
+    def _http_only(cls, value: Any, info: ValidationInfo) -> Any:
+        url = info.data.get("url")
+        if isinstance(url, str) and check_kind(url) != "http":
+            raise ValueError(
+                f"applies to HTTP checks only; this is a {check_kind(url)} check ({url})"
+            )
+        return value
+
+    @field_validator("body")
+    @classmethod
+    def _body_needs_post(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("method") != "POST":
+            raise ValueError("a request body needs method: POST")
+        return value
+
+    @field_validator("conditions", "soft_conditions")
+    @classmethod
+    def _conditions_fit(cls, value: list[Condition], info: ValidationInfo) -> list[Condition]:
+        url = info.data.get("url")
+        if not isinstance(url, str):
+            return value  # the address itself is wrong; that is reported already
+        kind, method = check_kind(url), info.data.get("method", "GET")
+        problems = [
+            problem
+            for condition in value
+            if (problem := check_fits(condition, kind=kind, method=method)) is not None
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
 
 
 class SystemLinks(ContentModel):

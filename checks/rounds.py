@@ -1,0 +1,51 @@
+"""Rounds: one outcome per probe time across locations, with a quorum for down (pure).
+
+A *round* is one probe time. With several probe locations, a round is down only when at least
+``quorum`` of the locations that reported saw it down (all of them, when fewer than ``quorum``
+reported); otherwise the worst of the remaining outcomes counts. One location seeing a tool
+down while others see it up is then recorded as the others saw it: the false-positive control
+the quorum is for.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from checks.results import Outcome, ProbeResult
+
+__all__ = ["RANK", "Round", "combine_locations"]
+
+RANK: dict[str, int] = {"up": 0, "degraded": 1, "down": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    time: datetime
+    outcome: Outcome
+    latest: ProbeResult  # the row that decided the outcome, for its detail and latency
+
+
+def combine_locations(rows: Iterable[ProbeResult], *, quorum: int = 1) -> list[Round]:
+    """One outcome per round time, oldest first, applying the location quorum."""
+    by_time: dict[datetime, dict[str, ProbeResult]] = defaultdict(dict)
+    for row in rows:
+        # One vote per location: two overlapping runs at one location in the same second
+        # must not count as two locations agreeing (the worst of its rows is its vote).
+        votes = by_time[row.time]
+        known = votes.get(row.location)
+        if known is None or RANK[row.outcome] > RANK[known.outcome]:
+            votes[row.location] = row
+    rounds = []
+    for time in sorted(by_time):
+        seen = list(by_time[time].values())
+        down = [r for r in seen if r.outcome == "down"]
+        if down and len(down) >= min(quorum, len(seen)):
+            rounds.append(Round(time, "down", down[0]))
+            continue
+        rest = [r for r in seen if r.outcome != "down"]
+        worst = max(rest, key=lambda r: RANK[r.outcome])
+        rounds.append(Round(time, worst.outcome, worst))
+    return rounds

@@ -1,0 +1,41 @@
+"""``python -m benchmarks`` runs end to end on small sizes and prints its figures.
+
+It never judges time (that is for people reading the figures); this only keeps the benchmark
+working: every section prints, the loopback servers answer, and the round classifies targets.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_benchmarks_run_small_and_print_every_figure() -> None:
+    run = subprocess.run(
+        [
+            sys.executable, "-m", "benchmarks", "--timeout", "3", "--targets", "20",
+            "--limited", "10", "--sequential", "2", "--min-rounds-per-commit", "288",
+            "--no-repack", "--rollup-systems", "1", "--rollup-months", "1",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    for heading in ("== Probe rounds (loopback) ==", "== History size ==", "== Rollups =="):
+        assert heading in out
+    assert re.search(r"concurrent round: 20 targets, 2 hanging, T = 3 s, at most 20 at once", out)
+    assert re.search(r"wall [0-9.]+ s = [0-9.]+ x T", out)
+    # Every hanging target is down: they never answer, whatever the machine's load.
+    assert "hanging seen" not in out
+    assert re.search(r"classified correctly: [0-9]+/20", out)
+    assert re.search(r"8928 rows, [0-9,]+ bytes", out)
+    assert re.search(r"git, one commit daily: 31 commits, [0-9.,]+ KiB after git gc", out)
+    assert re.search(r"1 systems x 1 months = 8,928 rows: built from raw rows in", out)
