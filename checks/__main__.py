@@ -1,7 +1,8 @@
 """``python -m checks``: run probe rounds, show status, run the demo estate.
 
 Exit codes, for schedulers: 0 the round ran and was recorded (whatever the tools' states);
-2 the content or configuration is wrong; 3 history could not be written.
+2 the content or configuration is wrong; 3 history could not be written; 4 the round was
+recorded but an alert could not be delivered (the next run tries again).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+from checks.alert_cli import add_commands, add_run_options, after_round
 from checks.demo import run_demo
 from checks.errors import CheckConfigError
 from checks.history import append_results, read_history
@@ -36,6 +38,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     catalog, _ = load_catalog(args.root, override=args.override)
     targets = targets_from_catalog(catalog)
     location = args.location or catalog.portal.probes.locations[0]
+    code = 0
     for number in range(args.rounds):
         results = asyncio.run(run_round(targets, location=location, concurrency=args.concurrency))
         try:
@@ -46,7 +49,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         when = format_time(results[0].time) if results else "-"
         print(f"round {number + 1}/{args.rounds} at {when}")
         print(_table(results))
-    return 0
+        code = max(code, after_round(args, catalog))
+    return code
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -81,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--location", help="probe location name (default: the first in portal.yml)")
     run.add_argument("--rounds", type=int, default=1)
     run.add_argument("--concurrency", type=int, default=100)
+    add_run_options(run)
     run.set_defaults(func=_cmd_run)
 
     status = sub.add_parser("status", help="print the latest recorded state of every system")
@@ -91,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--out", type=Path, default=Path("build/demo"))
     demo.add_argument("--rounds", type=int, default=3)
     demo.set_defaults(func=_cmd_demo)
+
+    add_commands(sub)
 
     args = parser.parse_args(argv)
     try:

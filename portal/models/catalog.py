@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from portal.models.alerts import PortalAlerts, SystemAlerts
 from portal.models.common import ContentModel, Email, Id, PositiveSeconds, Reviewed, Url
 
 __all__ = [
@@ -91,6 +92,7 @@ class PortalSettings(ContentModel):
     repository_url: Url
     probes: ProbeSettings = ProbeSettings()
     roadmap: RoadmapSettings
+    alerts: PortalAlerts = PortalAlerts()
 
 
 class HealthCheck(ContentModel):
@@ -183,6 +185,7 @@ class System(Reviewed):
     access: AccessPolicy | None = None
     personal_data: list[PersonalData] = Field(default_factory=list)
     docs: EngineerDocs = EngineerDocs()
+    alerts: SystemAlerts = SystemAlerts()
 
     @model_validator(mode="after")
     def _no_self_dependency(self) -> System:
