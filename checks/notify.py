@@ -2,19 +2,19 @@
 
 A *channel* is the name of an environment variable holding one or more apprise URLs (spaces
 or commas between them). Its value is read here, at send time, and goes nowhere else: results
-name the variable, never its value, and while apprise runs, a logging filter blanks every part
-of those URLs from any record apprise or the HTTP libraries below it write (at debug level,
-apprise logs the address it posts to, path and token included).
+name the variable, never its value, and while apprise runs, every part of those URLs is
+blanked from any log record created (at debug level, apprise and urllib3 log the address they
+post to, path and token included).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import apprise
@@ -24,8 +24,6 @@ from checks.alerts import Alert
 __all__ = ["Delivery", "DeliveryStatus", "deliver", "secret_fragments"]
 
 DeliveryStatus = Literal["sent", "failed", "unset", "invalid"]
-# Loggers that may see an address while a message is sent.
-_LOGGERS = ("apprise", "urllib3", "requests")
 _MIN_FRAGMENT = 4  # shorter parts (a port, "api") are not secrets and would blank too much
 _REDACTED = "[redacted]"
 
@@ -62,37 +60,41 @@ def secret_fragments(value: str) -> set[str]:
     return found
 
 
-class _Redact(logging.Filter):
-    def __init__(self, secrets: set[str]) -> None:
-        super().__init__()
-        self._secrets = sorted(secrets, key=len, reverse=True)
+def _redactor(secrets: set[str]) -> Callable[[str], str]:
+    ordered = sorted(secrets, key=len, reverse=True)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        for secret in self._secrets:
+    def redact(text: str) -> str:
+        for secret in ordered:
             text = text.replace(secret, _REDACTED)
-        record.msg, record.args = text, None
-        record.exc_info = record.exc_text = None  # tracebacks can quote the URL too
-        return True
+        return text
+
+    return redact
 
 
 @contextmanager
 def _redacted_logs(secrets: set[str]) -> Iterator[None]:
-    """Blank ``secrets`` in records of the sending libraries' loggers (and their children)."""
-    names = [
-        name
-        for name in [*_LOGGERS, *logging.root.manager.loggerDict]
-        if any(name == root or name.startswith(root + ".") for root in _LOGGERS)
-    ]
-    loggers = [logging.getLogger(name) for name in dict.fromkeys(names)]
-    redact = _Redact(secrets)
-    for logger in loggers:
-        logger.addFilter(redact)
+    """Blank ``secrets`` in every log record created while a message is sent.
+
+    A record factory, not a filter on some loggers: apprise loads its plugins, and they their
+    HTTP libraries, lazily, so the loggers that will see the address may not exist yet.
+    """
+    redact = _redactor(secrets)
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        text = record.getMessage()
+        if record.exc_info:  # a traceback can quote the address too: render it here, blanked
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, None
+        record.msg, record.args = redact(text), None
+        return record
+
+    logging.setLogRecordFactory(factory)
     try:
         yield
     finally:
-        for logger in loggers:
-            logger.removeFilter(redact)
+        logging.setLogRecordFactory(previous)
 
 
 def deliver(alert: Alert, channel: str, *, env: Mapping[str, str]) -> Delivery:
