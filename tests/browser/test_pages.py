@@ -27,6 +27,8 @@ PAGE_TYPES: dict[str, str] = {
     "module": "/training/community-mapping/mapping-assets/",
     "learning-path": "/training/paths/local-party-secretary/",
     "course-print": "/training/community-mapping/print/",
+    "subscribe": "/subscribe/",
+    "alerts-docs": "/alerts/",
 }
 
 _axe = Axe()
