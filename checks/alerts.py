@@ -477,7 +477,8 @@ def evaluate(
     now: datetime,
 ) -> Evaluation:
     """Run every system's new rounds through its tracker; decide what to say."""
-    new_trackers = dict(trackers)
+    # A system gone from the catalogue is forgotten with its tracker.
+    new_trackers = {k: v for k, v in trackers.items() if k in setting.rules}
     alerts: list[Alert] = []
     unsent: list[tuple[Alert, str]] = []
     counted: list[datetime] = []
