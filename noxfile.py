@@ -69,6 +69,24 @@ def checks(session: nox.Session) -> None:
     session.run("python", "-m", "checks", "run", *session.posargs)
 
 
+@nox.session(name="alert-test")
+def alert_test(session: nox.Session) -> None:
+    """Send a clearly marked test alert through a system's channels: ``-- SYSTEM``.
+
+    Without a system, the portal-wide channels. The channels' environment variables must be
+    set in the shell that runs nox.
+    """
+    _sync(session)
+    session.run("python", "-m", "checks", "alert-test", *session.posargs)
+
+
+@nox.session
+def announce(session: nox.Session) -> None:
+    """Post new written incident updates to the announce channels (run after publishing)."""
+    _sync(session)
+    session.run("python", "-m", "checks", "announce", *session.posargs)
+
+
 @nox.session
 def build(session: nox.Session) -> None:
     """Build the portal into site/ from the content and data/history/."""

@@ -7,6 +7,7 @@ Exit codes, for schedulers and CI:
 - 2: the content or configuration is wrong (a bad catalogue, an unset secret variable, bad
   arguments), so nothing was probed;
 - 3: history or the rollup cache could not be read or written;
+- 4: the round was recorded but an alert could not be delivered (the next run tries again);
 - 130: interrupted (Ctrl+C); rows already written are whole, a partial one is ignored on read.
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from checks.alert_cli import add_commands, add_run_options, after_round
 from checks.demo import run_demo
 from checks.errors import CheckConfigError
 from checks.history import append_results
@@ -68,6 +70,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     targets = targets_from_catalog(catalog)
     location = args.location or catalog.portal.probes.locations[0]
     any_down = False
+    alert_code = EXIT_OK
     for number in range(args.rounds):
         with _progress(args, f"round {number + 1}/{args.rounds}", len(targets)) as progress:
             results = asyncio.run(
@@ -87,6 +90,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         when = format_time(results[0].time) if results else "-"
         print(f"round {number + 1}/{args.rounds} at {when} from {location}")
         print(_results_table(results))
+        alert_code = max(alert_code, after_round(args, catalog))
+    if alert_code:
+        return alert_code
     return EXIT_DOWN if args.fail_on_down and any_down else EXIT_OK
 
 
@@ -212,6 +218,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--fail-on-down", action="store_true", help="exit 1 when a system is down (default: 0)"
     )
+    add_run_options(run)
     run.set_defaults(func=_cmd_run)
 
     status = sub.add_parser("status", help="print each system's latest state as a table")
@@ -236,6 +243,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("build/demo"))
     demo.add_argument("--rounds", type=int, default=3)
     demo.set_defaults(func=_cmd_demo)
+
+    add_commands(sub)
     return parser
 
 

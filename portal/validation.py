@@ -75,6 +75,8 @@ def _message(error: Any, model: type[BaseModel]) -> str:
     loc = tuple(error["loc"])
     if kind == "missing":
         return "required field is missing"
+    if kind == "not_echoed":
+        return str(error["msg"])  # the value may be a secret: never repeat it in a log
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         allowed = ", ".join(sorted(parent.model_fields)) if parent else "see the schema"

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from checks.conditions import Condition, ConditionError, check_fits, parse_condition
+from portal.models.alerts import PortalAlerts, SystemAlerts
 from portal.models.common import ContentModel, Email, Id, PositiveSeconds, Reviewed, Url
 
 __all__ = [
@@ -123,6 +124,7 @@ class PortalSettings(ContentModel):
     )
     probes: ProbeSettings = ProbeSettings()
     roadmap: RoadmapSettings
+    alerts: PortalAlerts = PortalAlerts()
 
 
 def _condition(value: Any) -> Condition:
@@ -381,6 +383,7 @@ class System(Reviewed):
     access: AccessPolicy | None = None
     personal_data: list[PersonalData] = Field(default_factory=list)
     docs: EngineerDocs = EngineerDocs()
+    alerts: SystemAlerts = SystemAlerts()
 
     @field_validator("id")
     @classmethod

@@ -43,7 +43,10 @@ def test_run_records_a_round_and_exits_0_even_when_systems_are_down(
 ) -> None:
     history = tmp_path / "history"
     file = override(tmp_path, estate, content_copy)
-    assert cli(content_copy, "run", "--override", str(file), "--history", str(history)) == 0
+    assert (
+        cli(content_copy, "run", "--no-alerts", "--override", str(file), "--history", str(history))
+        == 0
+    )
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("round 1/1 at ") and out[0].endswith(" from github-actions")
     assert out[1].split() == ["system", "outcome", "latency", "error", "detail"]
@@ -56,7 +59,15 @@ def test_run_records_a_round_and_exits_0_even_when_systems_are_down(
     assert {s.location for s in shards} == {"github-actions"}
 
     # --fail-on-down turns "a system is down" into exit 1 for schedulers that want to alert.
-    args = ("run", "--override", str(file), "--history", str(history), "--fail-on-down")
+    args = (
+        "run",
+        "--no-alerts",
+        "--override",
+        str(file),
+        "--history",
+        str(history),
+        "--fail-on-down",
+    )
     assert cli(content_copy, *args) == 1
     assert all(len(s.read().rows) == 2 for s in list_shards(history))
 
@@ -68,7 +79,15 @@ def test_status_rollups_and_incidents_read_what_run_wrote(
     file = override(tmp_path, estate, content_copy)
     assert (
         cli(
-            content_copy, "run", "--override", str(file), "--history", str(history), "--rounds", "2"
+            content_copy,
+            "run",
+            "--no-alerts",
+            "--override",
+            str(file),
+            "--history",
+            str(history),
+            "--rounds",
+            "2",
         )
         == 0
     )
@@ -118,14 +137,17 @@ def test_unwritable_history_exits_3(
     blocker = tmp_path / "history"
     blocker.write_text("a file where the history folder should be")
     file = override(tmp_path, estate, content_copy)
-    assert cli(content_copy, "run", "--override", str(file), "--history", str(blocker)) == 3
+    assert (
+        cli(content_copy, "run", "--no-alerts", "--override", str(file), "--history", str(blocker))
+        == 3
+    )
     assert capsys.readouterr().err.startswith(f"could not write history under {blocker}: ")
 
 
 def test_bad_content_exits_2(content_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     events = content_copy / "catalog" / "events.yml"
     events.write_text(events.read_text().replace("timeout_seconds: 10", "timeout_seconds: -1"))
-    assert cli(content_copy, "run", "--history", str(content_copy / "h")) == 2
+    assert cli(content_copy, "run", "--no-alerts", "--history", str(content_copy / "h")) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [
         "1 problem in the content:",
