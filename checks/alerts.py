@@ -31,10 +31,10 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from checks.results import Outcome, ProbeResult, format_time
+from checks.rounds import combine_locations
 from portal.models.alerts import PortalAlerts, SystemAlerts
 from portal.models.catalog import Catalog
 from portal.models.incidents import Incident, Maintenance
-from portal.status import combine_locations
 
 __all__ = [
     "LOOKBACK",

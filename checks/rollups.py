@@ -299,19 +299,31 @@ def rebuild_rollups(
     return _load(history_root, cache_root, wanted, quorum, progress)
 
 
-def recent_rounds(history_root: Path, system: str, since: datetime, quorum: int = 1) -> list[Round]:
-    """The rounds of ``system`` at or after ``since``, reading only the shards that cover it."""
+def recent_rounds(
+    history_root: Path,
+    system: str,
+    since: datetime,
+    quorum: int = 1,
+    *,
+    until: datetime | None = None,
+) -> list[Round]:
+    """The rounds of ``system`` at or after ``since`` (and at or before ``until``, if given),
+    reading only the shards that cover that period."""
     first = f"{since.astimezone(UTC):%Y-%m}"
-    # Times are written YYYY-MM-DDTHH:MM:SSZ, which sorts as text sorts: rows before ``since``
-    # are skipped by a string comparison, without being parsed.
+    last = f"{until.astimezone(UTC):%Y-%m}" if until is not None else None
+    # Times are written YYYY-MM-DDTHH:MM:SSZ, which sorts as text sorts: rows outside the
+    # period are skipped by a string comparison, without being parsed.
     key = format_time(since)
+    end_key = format_time(until) if until is not None else None
     rows: list[ProbeResult] = []
     for shard in list_shards(history_root, systems=[system]):
-        if shard.month < first:
+        if shard.month < first or (last is not None and shard.month > last):
             continue
         lines = shard.path.read_text(encoding="utf-8", errors="replace").split("\n")
         lines.pop()  # "" after the last newline, or a partial line from a killed run
-        recent = [line for line in lines if line[:20] >= key]
+        recent = [
+            line for line in lines if line[:20] >= key and (end_key is None or line[:20] <= end_key)
+        ]
         parsed, _ = parse_rows(recent, system=system, location=shard.location)
-        rows.extend(r for r in parsed if r.time >= since)
+        rows.extend(r for r in parsed if r.time >= since and (until is None or r.time <= until))
     return combine_locations(rows, quorum=quorum)

@@ -10,14 +10,11 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from checks.history import read_history
 from portal.content import content_warnings, load_content
-from portal.context import build_context
 from portal.errors import ContentError
+from portal.generate import generate
 from portal.offline import precache_list, write_service_worker
-from portal.pages import build_pages
 from portal.schema import schema_texts
-from portal.write import write_pages
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -38,11 +35,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
-    content = load_content(args.root, today=now.astimezone(UTC).date())
-    history = read_history(args.history, systems=content.catalog.systems)
-    pages = build_pages(build_context(content, history, now=now.astimezone(UTC)))
-    written, removed = write_pages(args.docs, pages)
-    print(f"generated {len(pages)} files into {args.docs} ({written} changed, {removed} removed)")
+    done = generate(
+        args.root, history=args.history, docs=args.docs, now=now.astimezone(UTC), cache=args.cache
+    )
+    print(
+        f"generated {done.files} files into {args.docs}"
+        f" ({done.written} changed, {done.removed} removed)"
+    )
     return 0
 
 
@@ -82,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     gen = sub.add_parser("generate", help="write the generated pages into the docs folder")
     gen.add_argument("--history", type=Path, default=Path("data/history"))
     gen.add_argument("--docs", type=Path, default=Path("site_src"))
+    gen.add_argument(
+        "--cache", type=Path, default=Path("build/rollups"), help="daily rollups cache folder"
+    )
     gen.add_argument("--now", help="the build's 'now' as ISO 8601 (default: the current time)")
     gen.set_defaults(func=_cmd_generate)
     offline = sub.add_parser("offline", help="write the service worker into a built site")

@@ -9,9 +9,17 @@ from datetime import datetime, timedelta
 from checks.results import ProbeResult
 from portal.content import Content
 from portal.health import SystemHealth, system_health
+from portal.history_data import SystemHistory, from_rows
 from portal.models.catalog import Catalog, System
 
-__all__ = ["FUNCTION_LABELS", "Overall", "SiteContext", "build_context", "overall_status"]
+__all__ = [
+    "FUNCTION_LABELS",
+    "Overall",
+    "SiteContext",
+    "build_context",
+    "build_context_from",
+    "overall_status",
+]
 
 FUNCTION_LABELS: dict[str, str] = {
     "organising": "Organising",
@@ -33,7 +41,7 @@ class Overall:
 @dataclass(frozen=True)
 class SiteContext:
     content: Content
-    history: Mapping[str, Sequence[ProbeResult]]
+    histories: Mapping[str, SystemHistory]
     now: datetime
     statuses: dict[str, SystemHealth]
     overall: Overall
@@ -84,18 +92,19 @@ def overall_status(statuses: Sequence[SystemHealth]) -> Overall:
     return Overall("up", "All tools operational", "none")
 
 
-def build_context(
-    content: Content, history: Mapping[str, Sequence[ProbeResult]], *, now: datetime
+def build_context_from(
+    content: Content, histories: Mapping[str, SystemHistory], *, now: datetime
 ) -> SiteContext:
+    """The context from each system's history view (rollups plus recent rounds)."""
     probes = content.catalog.portal.probes
+    empty = SystemHistory()
     statuses = {
         system_id: system_health(
             system_id,
-            history.get(system_id, ()),
+            histories.get(system_id, empty),
             now=now,
             interval=timedelta(minutes=probes.interval_minutes),
             stale_after=timedelta(minutes=probes.stale_after_minutes),
-            quorum=probes.quorum,
             maintenance=content.maintenance,
         )
         for system_id in sorted(content.catalog.systems)
@@ -103,9 +112,21 @@ def build_context(
     newest = max((s.last_checked for s in statuses.values() if s.last_checked), default=None)
     return SiteContext(
         content=content,
-        history=history,
+        histories=histories,
         now=now,
         statuses=statuses,
         overall=overall_status(list(statuses.values())),
         newest=newest,
+    )
+
+
+def build_context(
+    content: Content, history: Mapping[str, Sequence[ProbeResult]], *, now: datetime
+) -> SiteContext:
+    """The context from raw rows held in memory (tests and small histories)."""
+    quorum = content.catalog.portal.probes.quorum
+    return build_context_from(
+        content,
+        {system: from_rows(rows, quorum=quorum) for system, rows in history.items() if rows},
+        now=now,
     )

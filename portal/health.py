@@ -4,23 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from checks.results import ProbeResult
+from portal.history_data import SystemHistory
 from portal.models.incidents import Maintenance
-from portal.status import combine_locations
 from portal.uptime import (
     DaySummary,
     Figure,
     MaintenanceWindow,
     Tally,
     day_range,
+    expected_rounds,
     summarise_days,
     tally_between,
 )
 
-__all__ = ["BAR_DAYS", "STATE_LABELS", "State", "SystemHealth", "system_health"]
+__all__ = [
+    "BAR_DAYS",
+    "STATE_LABELS",
+    "State",
+    "SystemHealth",
+    "day_summaries",
+    "system_health",
+    "windows_for",
+]
 
 BAR_DAYS = 90
 State = Literal["up", "degraded", "down", "maintenance"]
@@ -58,24 +66,59 @@ def windows_for(system: str, maintenance: Sequence[Maintenance]) -> list[Mainten
     return [MaintenanceWindow(m.starts, m.ends) for m in maintenance if system in m.systems]
 
 
+def day_summaries(
+    history: SystemHistory,
+    *,
+    days: Sequence[date],
+    now: datetime,
+    interval: timedelta,
+    windows: Sequence[MaintenanceWindow] = (),
+) -> list[DaySummary]:
+    """One summary per day: from raw rounds where the day is exact, else from its rollup
+    (a day without maintenance: every failed round there is plain downtime)."""
+    exact = [d for d in days if d in history.exact_days]
+    from_rounds = {
+        s.day: s
+        for s in summarise_days(
+            history.rounds, days=exact, now=now, interval=interval, windows=windows
+        )
+    }
+    summaries = []
+    for day in days:
+        if day in from_rounds:
+            summaries.append(from_rounds[day])
+            continue
+        start = datetime.combine(day, time(0), tzinfo=UTC)
+        expected = expected_rounds(start, min(start + timedelta(days=1), now), interval)
+        rollup = history.by_day.get(day)
+        if rollup is None:
+            summaries.append(DaySummary(day, Tally(expected=expected)))
+            continue
+        summaries.append(
+            DaySummary(
+                day,
+                Tally(rollup.up, rollup.degraded, rollup.down, 0, expected),
+                rollup.latency_p50,
+                rollup.latency_p95,
+                rollup.latency_max,
+            )
+        )
+    return summaries
+
+
 def system_health(
     system: str,
-    rows: Sequence[ProbeResult],
+    history: SystemHistory,
     *,
     now: datetime,
     interval: timedelta,
     stale_after: timedelta,
-    quorum: int = 1,
     maintenance: Sequence[Maintenance] = (),
 ) -> SystemHealth:
-    rounds = [r for r in combine_locations(rows, quorum=quorum) if r.time <= now]
+    rounds = [r for r in history.rounds if r.time <= now]
     windows = windows_for(system, maintenance)
-    days = summarise_days(
-        rounds,
-        days=day_range(now.date(), BAR_DAYS),
-        now=now,
-        interval=interval,
-        windows=windows,
+    days = day_summaries(
+        history, days=day_range(now.date(), BAR_DAYS), now=now, interval=interval, windows=windows
     )
     figures = [
         Figure(

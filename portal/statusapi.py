@@ -65,18 +65,18 @@ def _components(ctx: SiteContext, page_id: str) -> tuple[list[dict[str, Any]], l
         if health.state is None:
             unknown.append(system.id)
             continue
-        rows = ctx.history.get(system.id, ())
+        first = ctx.histories[system.id].first if system.id in ctx.histories else None
         components.append(
             {
                 "id": system.id,
                 "name": system.name,
                 "status": COMPONENT_STATUS[health.state],
-                "created_at": _t(rows[0].time) if rows else _t(ctx.now),
+                "created_at": _t(first or ctx.now),
                 "updated_at": _t(health.last_checked or ctx.now),
                 "position": position,
                 "description": system.purpose,
                 "showcase": True,
-                "start_date": rows[0].time.date().isoformat() if rows else None,
+                "start_date": first.date().isoformat() if first else None,
                 "group_id": None,
                 "page_id": page_id,
                 "group": False,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from portal.status import Round
+from checks.rounds import Round
 
 __all__ = [
     "BUCKETS",

@@ -17,12 +17,8 @@ import trustme
 
 from checks.demo import run_demo
 from checks.estate import Estate
-from checks.history import read_history
-from portal.content import load_content
-from portal.context import build_context
+from portal.generate import generate
 from portal.offline import write_service_worker
-from portal.pages import build_pages
-from portal.write import write_pages
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,10 +93,9 @@ class BuiltSite:
 def build_site(root: Path, history: Path, site: Path, *, now: datetime | None = None) -> Path:
     """Generate pages from ``root`` and ``history`` and run ``mkdocs build --strict``."""
     now = now or datetime.now(UTC)
-    content = load_content(root, today=now.date())
-    data = read_history(history, systems=content.catalog.systems)
-    pages = build_pages(build_context(content, data, now=now))
-    write_pages(root / "site_src", pages)
+    generate(
+        root, history=history, docs=root / "site_src", now=now, cache=root / "build" / "rollups"
+    )
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
         cwd=root,

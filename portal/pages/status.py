@@ -8,21 +8,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from checks.incidents import DetectedIncident, detect_incidents
 from portal.badges import badge_json, badge_svg
 from portal.charts import BAR_LEGEND, latency_chart, uptime_bars
 from portal.context import SiteContext
 from portal.feeds import FeedEntry, atom_feed
-from portal.health import windows_for
+from portal.health import day_summaries, windows_for
 from portal.models.incidents import Incident, Maintenance
 from portal.opendata import datapackage_json, days_csv
 from portal.render import render
 from portal.roadmap import items_for_system
-from portal.status import combine_locations
 from portal.statusapi import status_json, summary_json
-from portal.uptime import DaySummary, summarise_days
+from portal.uptime import DaySummary
 
-__all__ = ["RESERVED_IDS", "pages"]
+__all__ = ["OUTAGE_DAYS", "RESERVED_IDS", "Measured", "pages"]
 
+# Measured outages are listed for this many days; older ones show in the daily bars.
+OUTAGE_DAYS = 7
 # Pages under status/ that a system id must not shadow.
 RESERVED_IDS = frozenset({"index", "method", "maintenance", "incidents"})
 _BADGE_MESSAGE = {
@@ -57,20 +59,53 @@ def _months(incidents: Sequence[Incident]) -> list[Month]:
 
 def _full_days(ctx: SiteContext, system_id: str) -> list[DaySummary]:
     """Every day from the first recorded probe to today: the open-data series."""
-    rows = ctx.history.get(system_id, ())
-    if not rows:
+    history = ctx.histories.get(system_id)
+    if history is None or history.first is None:
         return []
-    probes = ctx.catalog.portal.probes
-    first = rows[0].time.date()
+    first = history.first.date()
     count = (ctx.now.date() - first).days + 1
-    days = [first + timedelta(days=i) for i in range(count)]
-    return summarise_days(
-        combine_locations(rows, quorum=probes.quorum),
-        days=days,
+    return day_summaries(
+        history,
+        days=[first + timedelta(days=i) for i in range(count)],
         now=ctx.now,
-        interval=timedelta(minutes=probes.interval_minutes),
+        interval=timedelta(minutes=ctx.catalog.portal.probes.interval_minutes),
         windows=windows_for(system_id, ctx.content.maintenance),
     )
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What the checks saw of one system during a written incident."""
+
+    system: str
+    name: str
+    checks: int  # rounds that ran in the incident's period
+    failing: int  # of which degraded or down
+    minutes_failing: int  # failing rounds x the interval: the measured length
+
+
+def _measured(ctx: SiteContext, incident: Incident) -> list[Measured]:
+    interval = ctx.catalog.portal.probes.interval_minutes
+    end = incident.resolved or ctx.now
+    found = []
+    for system in incident.systems:
+        history = ctx.histories.get(system)
+        rounds = history.rounds_between(incident.started, end) if history else []
+        failing = sum(1 for r in rounds if r.outcome != "up")
+        found.append(
+            Measured(system, ctx.system_names([system]), len(rounds), failing, failing * interval)
+        )
+    return found
+
+
+def _outages(ctx: SiteContext, system_id: str) -> list[DetectedIncident]:
+    """Outages the checks measured in the last week, newest first."""
+    history = ctx.histories.get(system_id)
+    if history is None:
+        return []
+    since = ctx.now - timedelta(days=OUTAGE_DAYS)
+    rounds = [r for r in history.rounds if since <= r.time <= ctx.now]
+    return list(reversed(detect_incidents(system_id, rounds)))
 
 
 def _url(ctx: SiteContext, path: str) -> str:
@@ -179,6 +214,7 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
             ctx=ctx,
             incident=incident,
             body=ctx.content.sources[f"incidents/{incident.id}"].body,
+            measured=_measured(ctx, incident),
         )
     for system in ctx.catalog.systems.values():
         health = ctx.statuses[system.id]
@@ -199,6 +235,9 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
             incidents=incidents,
             windows=windows,
             roadmap_items=items_for_system(ctx.content, system.id),
+            outages=_outages(ctx, system.id),
+            outage_days=OUTAGE_DAYS,
+            interval=ctx.catalog.portal.probes.interval_minutes,
         )
         message = _BADGE_MESSAGE[health.state]
         out[f"badges/{system.id}.json"] = badge_json(system.name, message)

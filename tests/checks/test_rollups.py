@@ -73,13 +73,6 @@ def test_one_location_has_one_vote_however_many_rows_it_wrote() -> None:
     assert alone.outcome == "down"
 
 
-def test_status_module_uses_the_same_rounds() -> None:
-    from portal import status
-
-    assert status.combine_locations is combine_locations
-    assert status.Round is Round
-
-
 # --- rollups, pure ---------------------------------------------------------------------------
 
 

@@ -162,3 +162,20 @@ def test_bad_incidents_and_maintenance_report_located_problems(content_copy: Pat
         ' like 2026-11-28T18:05:00Z, got "2026-11-02 10:00"',
         "maintenance/window.yml:5: ends: must be after starts",
     ]
+
+
+def test_measured_outages_and_written_reports_stand_side_by_side(built: Path) -> None:
+    chatter = (built / "status" / "chatter" / "index.html").read_text()
+    # Down from 11:05 to 12:00 (12 rounds), still failing at build time.
+    assert "still failing</strong>: 12 failed checks" in chatter
+    assert "Down from <time" in chatter
+    dialogue = (built / "status" / "dialogue" / "index.html").read_text()
+    assert "No outage was measured in the last 7 days" in dialogue
+    # The open Chatter report started at 07:00: 61 rounds ran to 12:00, 12 of them failed.
+    report = built / "status" / "incidents" / "2026-11-28-chatter-sending" / "index.html"
+    assert (
+        "12 of 61 checks failed during the reported period, about 60 minutes" in report.read_text()
+    )
+    # The Dialogue report predates the history: no measurement, said plainly.
+    older = built / "status" / "incidents" / "2026-11-20-dialogue-calls-dropping" / "index.html"
+    assert "no check ran during the reported period" in older.read_text()

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from checks.results import ProbeResult
+from checks.rounds import Round, combine_locations
 from portal.health import system_health
+from portal.history_data import from_rows
 from portal.models.incidents import Maintenance
-from portal.status import Round, combine_locations
 from portal.uptime import (
     MaintenanceWindow,
     Tally,
@@ -122,7 +123,7 @@ def test_a_skipped_hour_shows_as_unknown_with_its_coverage() -> None:
     outcomes = "".join("." if 12 * 12 <= i < 13 * 12 else "u" for i in range(288))
     health = system_health(
         "s",
-        rows(start, outcomes),
+        from_rows(rows(start, outcomes)),
         now=at(28, 0),
         interval=FIVE,
         stale_after=timedelta(minutes=30),
@@ -137,7 +138,7 @@ def test_a_skipped_hour_shows_as_unknown_with_its_coverage() -> None:
 def test_stale_history_makes_the_state_unknown() -> None:
     health = system_health(
         "s",
-        rows(at(28, 8), "uuu"),
+        from_rows(rows(at(28, 8), "uuu")),
         now=at(28, 10),
         interval=FIVE,
         stale_after=timedelta(minutes=30),
@@ -157,7 +158,7 @@ def test_active_maintenance_sets_the_state() -> None:
     )
     health = system_health(
         "s",
-        rows(at(28, 9, 45), "xx"),
+        from_rows(rows(at(28, 9, 45), "xx")),
         now=at(28, 10),
         interval=FIVE,
         stale_after=timedelta(minutes=30),
@@ -174,7 +175,9 @@ def test_periods_sum_whole_days_including_today() -> None:
     history = []
     for back in range(10):
         history += rows(at(28, 12) - timedelta(days=back), "x" if back == 4 else "u")
-    health = system_health("s", history, now=now, interval=FIVE, stale_after=timedelta(days=2))
+    health = system_health(
+        "s", from_rows(history), now=now, interval=FIVE, stale_after=timedelta(days=2)
+    )
     seven = health.figure("7 days").tally
     assert (seven.up, seven.down) == (6, 1)
     assert seven.expected == 6 * 288 + 18 * 12  # six full days and today to 18:00

@@ -1,0 +1,103 @@
+"""What the site needs of each system's history: cached daily rollups for every day, and raw
+rounds only where exactness matters (the recent days, maintenance windows, incident windows).
+
+A year of 5-minute rounds for fifty systems is about five million rows; the site never scans
+rows it has already rolled up. ``from_rows`` builds the same view from rows in memory (tests,
+small histories); ``load_histories`` is the I/O edge that reads rollups and shards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from checks.results import ProbeResult
+from checks.rollups import DailyRollup, load_rollups, recent_rounds, rollup_rounds
+from checks.rounds import Round, combine_locations
+
+__all__ = ["RECENT_DAYS", "SystemHistory", "from_rows", "load_histories"]
+
+# Raw rounds are kept for today and the days before it: the 24-hour and 7-day figures, the
+# detected outages and the latest state come from them exactly.
+RECENT_DAYS = 8
+
+
+@dataclass(frozen=True)
+class SystemHistory:
+    rounds: tuple[Round, ...] = ()  # raw rounds, oldest first, for the days in exact_days
+    exact_days: frozenset[date] = frozenset()  # days whose every round is in ``rounds``
+    rollups: tuple[DailyRollup, ...] = ()  # every day with data, oldest first
+    first: datetime | None = None  # the first round ever recorded
+    by_day: dict[date, DailyRollup] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_day.update({r.day: r for r in self.rollups})
+
+    def rounds_between(self, start: datetime, end: datetime) -> list[Round]:
+        return [r for r in self.rounds if start <= r.time <= end]
+
+
+def _days(start: datetime, end: datetime) -> set[date]:
+    first, last = start.date(), end.date()
+    return {first + timedelta(days=i) for i in range((last - first).days + 1)}
+
+
+def from_rows(rows: Sequence[ProbeResult], *, quorum: int = 1) -> SystemHistory:
+    """Every round in memory: every day is exact."""
+    rounds = combine_locations(rows, quorum=quorum)
+    system = rows[0].system if rows else ""
+    return SystemHistory(
+        rounds=tuple(rounds),
+        exact_days=frozenset(r.time.date() for r in rounds),
+        rollups=tuple(rollup_rounds(system, rounds)),
+        first=rounds[0].time if rounds else None,
+    )
+
+
+def load_histories(
+    history_root: Path,
+    cache_root: Path,
+    *,
+    systems: Iterable[str],
+    now: datetime,
+    quorum: int = 1,
+    windows: dict[str, list[tuple[datetime, datetime]]] | None = None,
+) -> dict[str, SystemHistory]:
+    """Rollups for every day, raw rounds for the recent days and for each system's ``windows``
+    (maintenance and incident periods, whose rounds must be judged one by one)."""
+    wanted = list(systems)
+    rollups = load_rollups(history_root, cache_root, systems=wanted, quorum=quorum)
+    today = now.date()
+    recent_start = datetime.combine(today - timedelta(days=RECENT_DAYS - 1), time(0), tzinfo=UTC)
+    histories = {}
+    for system in wanted:
+        days = rollups.get(system, [])
+        exact = _days(recent_start, now)
+        rounds = recent_rounds(history_root, system, recent_start, quorum, until=now)
+        # Older windows are read one by one, so an old maintenance window costs its own days.
+        for start, end in (windows or {}).get(system, []):
+            if start >= recent_start or start > now:
+                continue
+            day_start = datetime.combine(start.date(), time(0), tzinfo=UTC)
+            day_end = min(datetime.combine(end.date(), time(23, 59, 59), tzinfo=UTC), now)
+            span = _days(day_start, day_end) - exact
+            if span:
+                rounds += recent_rounds(history_root, system, day_start, quorum, until=day_end)
+                exact |= span
+        unique = {r.time: r for r in rounds if r.time.date() in exact}
+        first = None
+        if days:
+            first_day = days[0].day
+            candidates = [t for t in unique if t.date() == first_day]
+            first = (
+                min(candidates) if candidates else datetime.combine(first_day, time(0), tzinfo=UTC)
+            )
+        histories[system] = SystemHistory(
+            rounds=tuple(unique[t] for t in sorted(unique)),
+            exact_days=frozenset(exact),
+            rollups=tuple(days),
+            first=first,
+        )
+    return histories
