@@ -6,6 +6,8 @@
    after another, on fewer targets so it ends in reasonable time, with the projection to 500.
 2. History size: bytes per system per month at a 5-minute cadence, and in git after gc.
 3. Rollups: building them from raw rows, then loading them from the cache.
+4. The site for 50 systems with a year of 5-minute history: generation with rollups cached
+   (goal under 2 s) and the full build against mkdocs alone on the same pages (goal 1.5x).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from benchmarks.history_size import git_size, gzip_size, month_rows, written_mon
 from benchmarks.loopback import BACKLOG, LoopbackServers
 from benchmarks.rollup_speed import measure_rollups
 from benchmarks.rounds import HANGING_EVERY, RoundFigures, bench_targets, measure_round
+from benchmarks.site_build import measure_site
 
 
 def say(text: str = "") -> None:
@@ -157,6 +160,31 @@ def bench_rollups(args: argparse.Namespace) -> None:
     say()
 
 
+def bench_site(args: argparse.Namespace) -> None:
+    say("== Site for a large estate ==")
+    folder = Path(tempfile.mkdtemp(prefix="glasshouse-site-"))
+    try:
+        f = measure_site(folder, systems=args.site_systems)
+        full = f.warm_generate_seconds + f.mkdocs_seconds
+        say(
+            f"{f.systems} systems x 1 year at 5 minutes = {f.rows:,} rows"
+            f" (written in {f.write_seconds:.0f} s); {f.pages} pages"
+        )
+        say(f"  first generation (rollups built from raw rows): {f.cold_generate_seconds:.1f} s")
+        verdict = "goal met" if f.warm_generate_seconds < 2 else "goal NOT met"
+        say(f"  generation with rollups cached: {f.warm_generate_seconds:.2f} s ({verdict}: < 2 s)")
+        ratio = full / f.mkdocs_seconds
+        verdict = "goal met" if ratio <= 1.5 else "goal NOT met"
+        say(
+            f"  mkdocs build --strict of the same pages: {f.mkdocs_seconds:.1f} s; full build"
+            f" (generation + mkdocs) {full:.1f} s = {ratio:.2f} x ({verdict}: at most 1.5 x)"
+        )
+        say(f"  status overview HTML: {_kib(f.overview_gzip_bytes)} gzip")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    say()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--timeout", type=float, default=10.0, help="T, seconds (default 10)")
@@ -177,12 +205,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rollup-systems", type=int, default=10)
     parser.add_argument("--rollup-months", type=int, default=12)
+    parser.add_argument("--site-systems", type=int, default=50)
     parser.add_argument(
-        "--only", choices=["rounds", "history", "rollups"], action="append", help="run only these"
+        "--only",
+        choices=["rounds", "history", "rollups", "site"],
+        action="append",
+        help="run only these",
     )
     args = parser.parse_args(argv)
     begin = time.perf_counter()
-    sections = {"rounds": bench_rounds, "history": bench_history, "rollups": bench_rollups}
+    sections = {
+        "rounds": bench_rounds,
+        "history": bench_history,
+        "rollups": bench_rollups,
+        "site": bench_site,
+    }
     for name, run in sections.items():
         if not args.only or name in args.only:
             run(args)
