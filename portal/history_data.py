@@ -19,9 +19,10 @@ from checks.rounds import Round, combine_locations
 
 __all__ = ["RECENT_DAYS", "SystemHistory", "from_rows", "load_histories"]
 
-# Raw rounds are kept for today and the days before it: the 24-hour and 7-day figures, the
-# detected outages and the latest state come from them exactly.
-RECENT_DAYS = 8
+# Raw rounds are read for today and yesterday: the latest state, the 24-hour figure and the
+# measured outages come from them; older days come from the cached rollups (and from raw
+# rounds again wherever a maintenance window or a written incident needs them judged one by one).
+RECENT_DAYS = 2
 
 
 @dataclass(frozen=True)

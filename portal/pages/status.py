@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from checks.incidents import DetectedIncident, detect_incidents
 from portal.badges import badge_json, badge_svg
@@ -14,6 +14,7 @@ from portal.charts import BAR_LEGEND, latency_chart, uptime_bars
 from portal.context import SiteContext
 from portal.feeds import FeedEntry, atom_feed
 from portal.health import day_summaries, windows_for
+from portal.history_data import RECENT_DAYS
 from portal.models.incidents import Incident, Maintenance
 from portal.opendata import datapackage_json, days_csv
 from portal.render import render
@@ -23,8 +24,9 @@ from portal.uptime import DaySummary
 
 __all__ = ["OUTAGE_DAYS", "RESERVED_IDS", "Measured", "pages"]
 
-# Measured outages are listed for this many days; older ones show in the daily bars.
-OUTAGE_DAYS = 7
+# Measured outages are listed for the days whose raw rounds every build reads (today and
+# yesterday); older ones show in the daily bars and their day-by-day text.
+OUTAGE_DAYS = RECENT_DAYS
 # Pages under status/ that a system id must not shadow.
 RESERVED_IDS = frozenset({"index", "method", "maintenance", "incidents"})
 _BADGE_MESSAGE = {
@@ -103,7 +105,7 @@ def _outages(ctx: SiteContext, system_id: str) -> list[DetectedIncident]:
     history = ctx.histories.get(system_id)
     if history is None:
         return []
-    since = ctx.now - timedelta(days=OUTAGE_DAYS)
+    since = datetime.combine(ctx.now.date() - timedelta(days=OUTAGE_DAYS - 1), time(0), tzinfo=UTC)
     rounds = [r for r in history.rounds if since <= r.time <= ctx.now]
     return list(reversed(detect_incidents(system_id, rounds)))
 

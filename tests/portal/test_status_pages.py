@@ -170,7 +170,7 @@ def test_measured_outages_and_written_reports_stand_side_by_side(built: Path) ->
     assert "still failing</strong>: 12 failed checks" in chatter
     assert "Down from <time" in chatter
     dialogue = (built / "status" / "dialogue" / "index.html").read_text()
-    assert "No outage was measured in the last 7 days" in dialogue
+    assert "No outage was measured today or yesterday" in dialogue
     # The open Chatter report started at 07:00: 61 rounds ran to 12:00, 12 of them failed.
     report = built / "status" / "incidents" / "2026-11-28-chatter-sending" / "index.html"
     assert (
