@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from tests.browser.conftest import SiteServer, Visit
 
-CORE = ["/", "/status/"]
+CORE = ["/", "/status/", "/roadmap/"]
+VISITED_MODULE = "/training/community-mapping/mapping-assets/"
 
 
 def test_pages_load_offline_after_one_visit(
@@ -21,20 +22,27 @@ def test_pages_load_offline_after_one_visit(
         " const c = await caches.open(keys[0]);"
         " return !!(await c.match(location.origin + '/status/')); })"
     )
+    # A training module is saved when it is visited, not before.
+    v.page.goto(site_server.base_url + VISITED_MODULE)
+    v.page.wait_for_load_state("networkidle")
     v.context.set_offline(True)
-    for path in CORE:
+    for path in [*CORE, VISITED_MODULE]:
         response = v.page.goto(site_server.base_url + path)
         assert response is not None and response.ok, path
         banner = v.page.locator("#gh-offline")
         banner.wait_for()
         assert "You are offline" in banner.inner_text()
-    # The saved status page still carries its figures.
+    # The saved status page still carries its figures; the saved module its teaching.
+    assert v.page.locator(".gh-objectives, .md-content h2").count() > 0
+    v.page.goto(site_server.base_url + "/status/")
     assert v.page.locator("li.gh-system").count() > 0
-    # Search works offline too: its index was saved with the rest.
-    index = v.page.evaluate(
-        "fetch('/search/search_index.json').then(r => r.json()).then(j => j.docs.length)"
+    # Search works offline too: its index was saved with the rest, and it covers the roadmap,
+    # the systems, the access register and the training.
+    sections = v.page.evaluate(
+        "fetch('/search/search_index.json').then(r => r.json())"
+        ".then(j => [...new Set(j.docs.map(d => d.location.split('/')[0]))])"
     )
-    assert index > 0
+    assert {"roadmap", "systems", "access", "training", "status"} <= set(sections)
 
 
 def test_online_pages_show_no_offline_banner(
