@@ -36,7 +36,8 @@ def own_assets(site: Path, html: str) -> list[Path]:
         {
             site / "assets" / Path(r).name
             for r in refs
-            if "/assets/" in r and "/stylesheets/" not in r and "/javascripts/" not in r
+            # "assets/x.css" on the home page, "../assets/x.css" deeper down.
+            if f"/{r}".count("/assets/") and "/stylesheets/" not in r and "/javascripts/" not in r
         }
     )
 
@@ -53,6 +54,11 @@ def test_pages_stay_within_the_weight_budget(demo_site: BuiltSite) -> None:
     weights = {page: page_weight(demo_site.site, page) for page in PAGES}
     over = {page: w for page, w in weights.items() if w > BUDGET_BYTES}
     assert over == {}, f"over {BUDGET_BYTES} bytes compressed: {over}"
+
+
+def test_own_assets_are_found_from_the_home_page_too(demo_site: BuiltSite) -> None:
+    html = (demo_site.site / "index.html").read_text()
+    assert "glasshouse.css" in {p.name for p in own_assets(demo_site.site, html)}
 
 
 def test_own_assets_are_found(demo_site: BuiltSite) -> None:
