@@ -7,6 +7,7 @@ tests included). Each session installs exactly the locked dependencies with uv.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import nox
 
@@ -15,6 +16,8 @@ nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_external_run = True
 nox.options.sessions = ["lint", "validate", "tests"]
+
+WORKFLOWS = sorted(str(p) for p in Path(".github/workflows").glob("*.yml"))
 
 ENV = {
     # The machine's own Python is used; nothing is downloaded behind the user's back.
@@ -88,6 +91,23 @@ def announce(session: nox.Session) -> None:
 
 
 @nox.session
+def compact(session: nox.Session) -> None:
+    """Move raw rows of completed days into one compressed archive per day (one location)."""
+    _sync(session)
+    session.run("python", "-m", "checks", "compact", *session.posargs)
+
+
+@nox.session
+def commit(session: nox.Session) -> None:
+    """Seal completed days, commit them and push, retrying over commits that landed meanwhile.
+
+    The schedule runs ``nox -s commit -- --location NAME`` after each ``nox -s checks``.
+    """
+    _sync(session)
+    session.run("python", "-m", "checks", "commit", *session.posargs)
+
+
+@nox.session
 def build(session: nox.Session) -> None:
     """Build the portal into site/ from the content and data/history/."""
     _sync(session)
@@ -148,6 +168,10 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    # CI files: actionlint for the GitHub workflows, the vendored JSON Schemas (offline) for both.
+    session.run("actionlint", "-no-color")
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *WORKFLOWS)
+    session.run("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml")
 
 
 @nox.session(name="format")

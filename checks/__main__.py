@@ -1,4 +1,4 @@
-"""``python -m checks``: run probe rounds, show status, build rollups and incidents, run the demo.
+"""``python -m checks``: run probe rounds, show status, build rollups and incidents, keep history.
 
 Exit codes, for schedulers and CI:
 
@@ -8,6 +8,7 @@ Exit codes, for schedulers and CI:
   arguments), so nothing was probed;
 - 3: history or the rollup cache could not be read or written;
 - 4: the round was recorded but an alert could not be delivered (the next run tries again);
+- 5: ``commit`` could not push sealed history (the raw rows are kept; the next run tries again);
 - 130: interrupted (Ctrl+C); rows already written are whole, a partial one is ignored on read.
 """
 
@@ -15,12 +16,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from checks.alert_cli import add_commands, add_run_options, after_round
+from checks.commit import CommitError, commit_history
+from checks.compact import compact
 from checks.demo import run_demo
 from checks.errors import CheckConfigError
 from checks.history import append_results
@@ -36,6 +40,7 @@ from portal.load import load_catalog
 from portal.models.catalog import Catalog
 
 EXIT_OK, EXIT_DOWN, EXIT_CONFIG, EXIT_HISTORY, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_PUSH = 5
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
@@ -184,6 +189,61 @@ def _cmd_incidents(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _location(args: argparse.Namespace) -> str:
+    """The ``--location`` given, checked against portal.yml, or the first one listed there."""
+    catalog, _ = load_catalog(args.root)
+    known = catalog.portal.probes.locations
+    if args.location is None:
+        return known[0]
+    if args.location not in known:
+        raise CheckConfigError(
+            f"location {args.location!r} is not in probes.locations of catalog/portal.yml"
+            f" ({', '.join(known)}); add it there first"
+        )
+    return str(args.location)
+
+
+def _today(args: argparse.Namespace) -> datetime:
+    return datetime.fromisoformat(args.today) if args.today else datetime.now(UTC)
+
+
+def _cmd_compact(args: argparse.Namespace) -> int:
+    location = _location(args)
+    before = _today(args).date() - timedelta(days=args.keep_days)
+    report = compact(args.history, location=location, before=before)
+    print(
+        f"compact {location}: {report.sealed} rows sealed into {len(report.archives)} archives,"
+        f" {report.pruned} raw rows pruned, {report.dropped} partial or damaged lines dropped"
+        f" (days before {before.isoformat()})"
+    )
+    return EXIT_OK
+
+
+def _cmd_commit(args: argparse.Namespace) -> int:
+    location = _location(args)
+    try:
+        report = commit_history(
+            args.root,
+            location=location,
+            today=_today(args).date(),
+            history=args.history,
+            remote=args.remote,
+            branch=args.branch,
+            attempts=args.attempts,
+        )
+    except CommitError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_PUSH
+    if not report.committed and not report.pushed:
+        print(f"commit {location}: no completed day to seal; nothing to commit")
+    else:
+        print(
+            f"commit {location}: {len(report.archives)} archives ({report.sealed} rows) pushed to"
+            f" {args.branch} on attempt {report.attempts}; {report.pruned} raw rows pruned"
+        )
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     results = run_demo(args.root, args.out, rounds=args.rounds)
     print(f"demo: {len(results)} probes of the simulated estate written to {args.out / 'history'}")
@@ -196,7 +256,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m checks",
         description=(__doc__ or "").split("\n\n", 1)[0],
         epilog="exit codes: 0 done; 1 run --fail-on-down saw a system down; 2 bad content or"
-        " configuration; 3 history could not be read or written; 130 interrupted",
+        " configuration; 3 history could not be read or written; 4 an alert was not delivered;"
+        " 5 commit could not push; 130 interrupted",
     )
     parser.add_argument("--root", type=Path, default=Path(), help="repository root (default: .)")
     parser.add_argument(
@@ -238,6 +299,32 @@ def _parser() -> argparse.ArgumentParser:
     incidents.add_argument("--days", type=int, default=30, help="how far back to look")
     incidents.add_argument("--min-rounds", type=int, default=2, help="shorter runs are noise")
     incidents.set_defaults(func=_cmd_incidents)
+
+    compact_ = sub.add_parser(
+        "compact", help="move raw rows of completed days into one gzip archive per day"
+    )
+    history(compact_)
+    compact_.add_argument("--location", help="probe location (default: the first in portal.yml)")
+    compact_.add_argument(
+        "--keep-days", type=int, default=0, help="also keep this many completed days raw"
+    )
+    compact_.add_argument("--today", help="the UTC date to count from (default: today)")
+    compact_.set_defaults(func=_cmd_compact)
+
+    commit = sub.add_parser(
+        "commit", help="seal completed days, commit them and push, retrying over new commits"
+    )
+    history(commit)
+    commit.add_argument("--location", help="probe location (default: the first in portal.yml)")
+    commit.add_argument(
+        "--remote",
+        default=os.environ.get("GLASSHOUSE_PUSH_URL") or "origin",
+        help="remote name or URL (default: $GLASSHOUSE_PUSH_URL, else origin)",
+    )
+    commit.add_argument("--branch", default="main")
+    commit.add_argument("--attempts", type=int, default=5)
+    commit.add_argument("--today", help="the UTC date to count from (default: today)")
+    commit.set_defaults(func=_cmd_commit)
 
     demo = sub.add_parser("demo", help="probe a simulated estate on 127.0.0.1")
     demo.add_argument("--out", type=Path, default=Path("build/demo"))

@@ -14,14 +14,21 @@ For the kill test only: when ``GLASSHOUSE_TEST_PAUSE_MID_WRITE`` names a FIFO or
 ``/dev/stdout`` when that is a pipe), the writer writes all but the last bytes of its first
 shard, writes ``paused`` into it and waits for a signal, so a test can SIGKILL it at exactly
 that point instead of racing it with sleeps.
+
+Completed days are moved by ``checks/compact.py`` into one gzip archive per day,
+``<location>/<system>/<YYYY-MM>/<YYYY-MM-DD>.csv.gz``, which the readers here list and read as
+shards. A row may sit in a raw shard and in its day's archive for a moment (sealed, not yet
+pruned), so ``read_history`` keeps one row per system, location and time.
 """
 
 from __future__ import annotations
 
 import fcntl
+import gzip
 import os
 import re
 import signal
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,8 +107,18 @@ class ShardRead:
     skipped: int  # malformed or partial lines, reported, never fatal
 
 
+def _read_bytes(path: Path) -> bytes:
+    """A shard's text as bytes: a raw ``.csv`` as it is, a ``.csv.gz`` day archive unpacked."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.name.endswith(".gz") else data
+
+
 def read_shard(path: Path, *, system: str, location: str) -> ShardRead:
-    text = path.read_text(encoding="utf-8", errors="replace")
+    """Rows of a raw ``.csv`` shard or of a ``.csv.gz`` day archive (read transparently)."""
+    try:
+        text = _read_bytes(path).decode("utf-8", errors="replace")
+    except (EOFError, gzip.BadGzipFile, zlib.error):
+        return ShardRead([], 1)  # a damaged archive is reported like a bad line, not fatal
     lines = text.split("\n")
     # The last element is "" after a final newline, else a partial line from a killed run.
     partial = lines.pop()
@@ -111,18 +128,29 @@ def read_shard(path: Path, *, system: str, location: str) -> ShardRead:
 
 @dataclass(frozen=True, slots=True)
 class Shard:
-    """One history file: ``<root>/<location>/<system>/<month>.csv``."""
+    """One history file: ``<root>/<location>/<system>/<month>.csv`` (raw rows) or
+    ``<root>/<location>/<system>/<month>/<YYYY-MM-DD>.csv.gz`` (a sealed day)."""
 
     location: str
     system: str
     month: str  # YYYY-MM
     path: Path
 
+    @property
+    def key(self) -> str:
+        """Names this file among its month's shards: ``<location>/<file name>``."""
+        return f"{self.location}/{self.path.name}"
+
     def read(self) -> ShardRead:
         return read_shard(self.path, system=self.system, location=self.location)
 
+    def read_bytes(self) -> bytes:
+        """The shard's text, unpacked if it is an archive."""
+        return _read_bytes(self.path)
+
 
 _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+_DAY_ARCHIVE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\.csv\.gz")
 
 
 def list_shards(root: Path, *, systems: Iterable[str] | None = None) -> list[Shard]:
@@ -138,6 +166,10 @@ def list_shards(root: Path, *, systems: Iterable[str] | None = None) -> list[Sha
             for path in sorted(system_dir.glob("*.csv")):
                 if _MONTH.fullmatch(path.stem):
                     found.append(Shard(location_dir.name, system_dir.name, path.stem, path))
+            for path in sorted(system_dir.glob("*/*.csv.gz")):
+                month = path.parent.name
+                if _MONTH.fullmatch(month) and _DAY_ARCHIVE.fullmatch(path.name):
+                    found.append(Shard(location_dir.name, system_dir.name, month, path))
     return found
 
 
@@ -148,6 +180,16 @@ def read_history(
     history: dict[str, list[ProbeResult]] = defaultdict(list)
     for shard in list_shards(root, systems=systems):
         history[shard.system].extend(shard.read().rows)
-    for rows in history.values():
+    for system, rows in history.items():
         rows.sort(key=lambda r: (r.time, r.location))
+        history[system] = _one_per_round(rows)
     return dict(history)
+
+
+def _one_per_round(rows: list[ProbeResult]) -> list[ProbeResult]:
+    """Drop a row repeating the one before it in time and location (sorted input)."""
+    kept: list[ProbeResult] = []
+    for row in rows:
+        if not kept or (kept[-1].time, kept[-1].location) != (row.time, row.location):
+            kept.append(row)
+    return kept
