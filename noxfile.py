@@ -45,9 +45,9 @@ def _generate(session: nox.Session, history: str) -> None:
     session.run("python", "-m", "portal", "generate", "--history", history)
 
 
-def _mkdocs_build(session: nox.Session) -> None:
-    session.run("mkdocs", "build", "--strict", "--quiet")
-    session.run("python", "-m", "portal", "offline", "--site", "site")
+def _mkdocs_build(session: nox.Session, site: str = "site") -> None:
+    session.run("mkdocs", "build", "--strict", "--quiet", "--site-dir", site)
+    session.run("python", "-m", "portal", "offline", "--site", site)
 
 
 @nox.session
@@ -109,10 +109,13 @@ def commit(session: nox.Session) -> None:
 
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build the portal into site/ from the content and data/history/."""
+    """Build the portal into site/ from the content and data/history/.
+
+    ``nox -s build -- public`` builds into public/ instead (GitLab Pages serves that folder).
+    """
     _sync(session)
     _generate(session, "data/history")
-    _mkdocs_build(session)
+    _mkdocs_build(session, *session.posargs[:1])
 
 
 @nox.session
