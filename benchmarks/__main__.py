@@ -8,6 +8,8 @@
 3. Rollups: building them from raw rows, then loading them from the cache.
 4. The site for 50 systems with a year of 5-minute history: generation with rollups cached
    (goal under 2 s) and the full build against mkdocs alone on the same pages (goal 1.5x).
+5. Repository growth with the schedule's commit policy: a simulated year of 20 systems,
+   committed once a day by the real commit code, in bytes per system per year after git gc.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from benchmarks.history_size import git_size, gzip_size, month_rows, written_month
 from benchmarks.loopback import BACKLOG, LoopbackServers
+from benchmarks.repo_growth import describe, repo_growth
 from benchmarks.rollup_speed import measure_rollups
 from benchmarks.rounds import HANGING_EVERY, RoundFigures, bench_targets, measure_round
 from benchmarks.site_build import measure_site
@@ -185,6 +188,12 @@ def bench_site(args: argparse.Namespace) -> None:
     say()
 
 
+def bench_growth(args: argparse.Namespace) -> None:
+    say("== Repository growth (the schedule's commit policy) ==")
+    say(describe(repo_growth(systems=args.growth_systems, days=args.growth_days)))
+    say()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--timeout", type=float, default=10.0, help="T, seconds (default 10)")
@@ -206,9 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rollup-systems", type=int, default=10)
     parser.add_argument("--rollup-months", type=int, default=12)
     parser.add_argument("--site-systems", type=int, default=50)
+    parser.add_argument("--growth-systems", type=int, default=20)
+    parser.add_argument("--growth-days", type=int, default=365)
     parser.add_argument(
         "--only",
-        choices=["rounds", "history", "rollups", "site"],
+        choices=["rounds", "history", "rollups", "site", "growth"],
         action="append",
         help="run only these",
     )
@@ -219,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         "history": bench_history,
         "rollups": bench_rollups,
         "site": bench_site,
+        "growth": bench_growth,
     }
     for name, run in sections.items():
         if not args.only or name in args.only:
