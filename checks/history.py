@@ -1,4 +1,4 @@
-"""The only writer (and raw reader) of ``data/history/``.
+"""The writer of new rows (and the raw reader) of ``data/history/``.
 
 Safety rules, each covered by a test:
 - a shard is appended to under an exclusive ``flock`` with one ``write`` of whole lines, so two

@@ -24,7 +24,7 @@ INSTALLS = {
 PINNED = re.compile(r"[\w.-]+/[\w.-]+(/[\w./-]+)?@(v[0-9]+(\.[0-9]+)*|[0-9a-f]{40})")
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _load(path: Path) -> dict[Any, Any]:
     data = yaml.safe_load(path.read_text())
     assert isinstance(data, dict)
     return data
@@ -32,7 +32,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 def commands(script: str) -> list[str]:
     """The commands of a shell snippet: one per line, split at ``&&``, comments removed."""
-    found = []
+    found: list[str] = []
     for line in script.splitlines():
         code = line.split(" #", 1)[0].strip()
         found.extend(part.strip() for part in code.split("&&") if part.strip())
@@ -45,7 +45,7 @@ def not_nox(command: str) -> bool:
 
 
 def github_steps() -> list[tuple[str, dict[str, Any]]]:
-    steps = []
+    steps: list[tuple[str, dict[str, Any]]] = []
     for path in WORKFLOWS:
         for job in _load(path)["jobs"].values():
             steps.extend((path.name, step) for step in job["steps"])

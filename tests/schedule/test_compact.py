@@ -11,8 +11,8 @@ import pytest
 from checks.__main__ import main
 from checks.compact import archive_path, compact, encode_archive, prune, seal
 from checks.history import append_results, read_history, read_shard
-from checks.results import HEADER, to_row
-from portal.health import system_health
+from checks.results import HEADER, ProbeResult, to_row
+from portal.health import SystemHealth, system_health
 from tests.schedule.rows import make_rows
 
 FIVE_MINUTES = timedelta(minutes=5)
@@ -37,7 +37,7 @@ def _write_history(root: Path) -> int:
     return written
 
 
-def _figures(history: dict[str, list], quorum: int) -> dict[str, object]:
+def _figures(history: dict[str, list[ProbeResult]], quorum: int) -> dict[str, SystemHealth]:
     return {
         system: system_health(
             system,
@@ -59,7 +59,7 @@ def test_compaction_keeps_every_row_and_every_uptime_figure(tmp_path: Path, quor
     before = _figures(before_rows, quorum)
     assert sum(len(rows) for rows in before_rows.values()) == written
     # The figures are not trivially empty: every outcome is counted somewhere.
-    ninety = before["dialogue"].figure("90 days").tally  # type: ignore[attr-defined]
+    ninety = before["dialogue"].figure("90 days").tally
     assert ninety.up and ninety.degraded and ninety.down
 
     for location in LOCATIONS:
@@ -80,8 +80,8 @@ def test_compaction_keeps_every_row_and_every_uptime_figure(tmp_path: Path, quor
     assert after_rows == before_rows
     after = _figures(after_rows, quorum)
     for system in SYSTEMS:
-        assert after[system].figures == before[system].figures  # type: ignore[attr-defined]
-        assert after[system].days == before[system].days  # type: ignore[attr-defined]
+        assert after[system].figures == before[system].figures
+        assert after[system].days == before[system].days
         assert after[system] == before[system]
 
 
