@@ -39,6 +39,7 @@ PAGE_TYPES: dict[str, str] = {
     "contributing": "/contributing/",
     "subscribe": "/subscribe/",
     "alerts-docs": "/alerts/",
+    "operations-guide": "/operations/",
 }
 
 _axe = Axe()
