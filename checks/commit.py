@@ -10,8 +10,10 @@ Run by the schedule after each probe round (``nox -s commit -- --location NAME``
 3. Push. If the branch moved (a content commit, another location, an overlapping run), fetch
    it and rebase onto it. Archives are per location and per day, so a rebase only conflicts
    when two runs of the *same* location sealed the same day with different rows; then the
-   local commit is dropped, the branch's version is checked out, and the day is sealed again
-   from the raw rows, which are still on disk, merged with the branch's archive. Repeat.
+   local history commit is dropped, the checkout moves to the branch, and the day is sealed
+   again from the raw rows, which are still on disk, merged with the branch's archive. Repeat.
+   It refuses to start in a checkout with uncommitted changes to tracked files, so a retry
+   never touches anyone's edits.
 4. Only after a push succeeded, prune the raw rows the pushed archives hold.
 
 No row is lost on any path: raw rows leave the raw shards only once they are in a pushed
@@ -126,6 +128,15 @@ def commit_history(
     git = _Git(repo)
     root = repo / history
     pathspec = (history / location).as_posix()
+    if not (root / location).is_dir():
+        return CommitReport(False, False, 0, (), 0, 0)  # no round has run here yet
+    changed = git.must("status", "--porcelain", "--untracked-files=no").splitlines()
+    if changed:
+        # A retry may reset the checkout to the branch: never where someone's edits would go.
+        raise CommitError(
+            "the checkout has uncommitted changes to tracked files; commit or stash them"
+            f" first: {', '.join(line[3:] for line in changed)}"
+        )
     sealed = seal(root, location=location, before=today)
     committed = _commit_archives(git, pathspec, location)
     if not committed:
@@ -145,7 +156,13 @@ def commit_history(
             # Two runs of this location sealed the same day differently: take the branch's
             # version and seal again from the raw rows, which merges both sets of rows.
             git.run("rebase", "--abort")
-            git.must("reset", "--quiet", "--hard", "FETCH_HEAD")
+            git.must("reset", "--quiet", "--hard", "HEAD~1")  # drop only our history commit
+            if not git.ok("rebase", "--quiet", "FETCH_HEAD"):  # other local commits clash
+                git.run("rebase", "--abort")
+                raise CommitError(
+                    f"local commits conflict with {branch}; resolve them by hand (the raw rows"
+                    " are kept)"
+                )
             seal(root, location=location, before=today)
             committed = _commit_archives(git, pathspec, location)
             if not committed:  # the branch already holds every row

@@ -186,3 +186,37 @@ def test_a_push_that_keeps_failing_keeps_the_raw_rows(origin: Path) -> None:
     )
     raw = {s: (runner / HISTORY / LOCATION / s / "2026-10.csv").read_text() for s in SYSTEMS}
     assert all(text.count("\n") == 289 for text in raw.values())  # header and 288 rows each
+
+
+def test_a_checkout_with_uncommitted_edits_is_left_alone(origin: Path) -> None:
+    runner = clone(origin, "runner")
+    append_results(runner / HISTORY, day_rows(0, 288))
+    (runner / "catalog" / "events.yml").write_text("name: Events (draft)\n")
+    with pytest.raises(CommitError) as caught:
+        commit_history(runner, location=LOCATION, today=TODAY, pause=no_pause)
+    assert str(caught.value) == (
+        "the checkout has uncommitted changes to tracked files; commit or stash them first:"
+        " catalog/events.yml"
+    )
+    assert (runner / "catalog" / "events.yml").read_text() == "name: Events (draft)\n"
+    assert not list((runner / HISTORY).rglob("*.gz"))  # nothing was sealed
+
+
+def test_a_runner_that_never_probed_has_nothing_to_commit(origin: Path) -> None:
+    report = commit_history(clone(origin, "runner"), location=LOCATION, today=TODAY)
+    assert (report.committed, report.pushed) == (False, False)
+
+
+def test_a_local_content_commit_survives_a_conflicting_retry(origin: Path) -> None:
+    """On a long-lived runner someone committed locally; the retry keeps their commit."""
+    first, second = clone(origin, "first"), clone(origin, "second")
+    append_results(first / HISTORY, day_rows(0, 200))
+    append_results(second / HISTORY, day_rows(150, 288))
+    (second / "catalog" / "teams.yml").write_text("teams: []\n")
+    git(second, "add", "catalog/teams.yml")
+    git(second, "commit", "--quiet", "-m", "Local change")
+    commit_history(first, location=LOCATION, today=TODAY, pause=no_pause)
+    report = commit_history(second, location=LOCATION, today=TODAY, pause=no_pause)
+    assert (report.pushed, report.attempts) == (True, 2)
+    assert "Local change" in git(origin, "log", "--format=%s", "main").splitlines()
+    assert pushed_history(origin) == by_system(day_rows(0, 288))
