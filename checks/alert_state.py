@@ -43,7 +43,7 @@ from checks.alerts import (
     evaluate,
     setting_for,
 )
-from checks.history import read_shard
+from checks.history import list_shards
 from checks.notify import Delivery, deliver
 from checks.results import ProbeResult, format_time, parse_time
 from portal.models.catalog import Catalog
@@ -293,13 +293,10 @@ def recent_rows(
     rows: dict[str, list[ProbeResult]] = defaultdict(list)
     if not history.is_dir():
         return {}
-    for location in sorted(p for p in history.iterdir() if p.is_dir()):
-        for system in systems:
-            for shard in sorted((location / system).glob("*.csv")):
-                if shard.stem < first_month:
-                    continue
-                read = read_shard(shard, system=system, location=location.name)
-                rows[system] += [r for r in read.rows if r.time > since]
+    for shard in list_shards(history, systems=systems):  # raw shards and sealed days
+        if shard.month < first_month:
+            continue
+        rows[shard.system] += [r for r in shard.read().rows if r.time > since]
     for found in rows.values():
         found.sort(key=lambda r: (r.time, r.location))
     return dict(rows)

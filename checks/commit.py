@@ -99,13 +99,17 @@ def _message(location: str, paths: Sequence[str]) -> str:
     return f"History: {location}, {span} ({len(paths)} archives)"
 
 
-def _commit_archives(git: _Git, pathspec: str, location: str) -> tuple[str, ...]:
-    """Stage ``pathspec`` (archives only: raw shards are git-ignored) and commit; the paths."""
+def _commit_archives(
+    git: _Git, pathspec: str, location: str, alongside: Sequence[str]
+) -> tuple[str, ...]:
+    """Stage ``pathspec`` (archives only: raw shards are git-ignored) and commit it, with
+    ``alongside`` (the alert state) when there are archives; the archive paths committed."""
     git.must("add", "--all", "--", pathspec)
     staged = tuple(git.must("diff", "--cached", "--name-only", "--", pathspec).split())
     if staged:
+        git.must("add", "--all", "--", *alongside)
         message = _message(location, staged)
-        git.must("commit", "--quiet", "--no-verify", "-m", message, "--", pathspec)
+        git.must("commit", "--quiet", "--no-verify", "-m", message, "--", pathspec, *alongside)
     return staged
 
 
@@ -115,6 +119,7 @@ def commit_history(
     location: str,
     today: date,
     history: Path = Path("data/history"),
+    alerts: Path | None = None,
     remote: str = "origin",
     branch: str = "main",
     attempts: int = 5,
@@ -122,15 +127,27 @@ def commit_history(
 ) -> CommitReport:
     """Seal completed days of ``location``, commit them and push to ``remote``'s ``branch``.
 
-    ``history`` is relative to ``repo``. Raises CommitError when every attempt failed; the raw
-    rows are then untouched, so the next run seals and pushes them.
+    ``history`` is relative to ``repo``. The alert state (``alerts``, by default ``alerts``
+    beside ``history``, as ``python -m checks run`` keeps it) changes every run; it is carried
+    by the same cache as the raw rows and committed with each day's archives. Raises
+    CommitError when every attempt failed; the raw rows are then untouched, so the next run
+    seals and pushes them.
     """
     git = _Git(repo)
     root = repo / history
     pathspec = (history / location).as_posix()
+    state = alerts if alerts is not None else history.parent / "alerts"
+    alongside = [state.as_posix()] if (repo / state).is_dir() else []
     if not (root / location).is_dir():
         return CommitReport(False, False, 0, (), 0, 0)  # no round has run here yet
-    changed = git.must("status", "--porcelain", "--untracked-files=no").splitlines()
+    changed = git.must(
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        ".",
+        *(f":(exclude){path}" for path in alongside),
+    ).splitlines()
     if changed:
         # A retry may reset the checkout to the branch: never where someone's edits would go.
         raise CommitError(
@@ -138,7 +155,7 @@ def commit_history(
             f" first: {', '.join(line[3:] for line in changed)}"
         )
     sealed = seal(root, location=location, before=today)
-    committed = _commit_archives(git, pathspec, location)
+    committed = _commit_archives(git, pathspec, location, alongside)
     if not committed:
         return CommitReport(False, False, 0, (), sealed.sealed, 0)
     last_error = "no attempt was made"
@@ -164,7 +181,7 @@ def commit_history(
                     " are kept)"
                 )
             seal(root, location=location, before=today)
-            committed = _commit_archives(git, pathspec, location)
+            committed = _commit_archives(git, pathspec, location, alongside)
             if not committed:  # the branch already holds every row
                 pruned = prune(root, location=location, before=today)
                 return CommitReport(False, True, attempt, (), sealed.sealed, pruned.pruned)

@@ -42,7 +42,7 @@ __all__ = [
     "rollup_rounds",
 ]
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: sources keyed by shard (raw file or day archive)
 Progress = Callable[[int, int], None]  # (months done, months in all)
 
 
@@ -121,7 +121,7 @@ class _Cached:
     """A month's cache file: its rollups and, per location, what they were built from."""
 
     rollups: list[DailyRollup]
-    sources: dict[str, Any]  # location -> {"stat", "size", "digest", "days"} (see _refresh)
+    sources: dict[str, Any]  # shard key -> {"stat", "size", "digest", "days"} (see _refresh)
 
 
 def _read_cache(path: Path, key: dict[str, object]) -> _Cached | None:
@@ -179,8 +179,9 @@ def _refresh(
     cached digest: a shard rewritten by hand is rebuilt in full.
     """
     # Stat before reading: rows appended meanwhile only make the next load look again.
-    stats = {s.location: s.path.stat() for s in shards}
-    blobs = {s.location: s.path.read_bytes() for s in shards}
+    # Keyed by shard (a raw month file or a sealed day's archive, unpacked), not location.
+    stats = {s.key: s.path.stat() for s in shards}
+    blobs = {s.key: s.read_bytes() for s in shards}
     old = cached if _reusable(cached, blobs) else None
     old_sources: dict[str, Any] = old.sources if old is not None else {}
     tail_days = {
@@ -195,8 +196,8 @@ def _refresh(
     rows: list[ProbeResult] = []
     sources: dict[str, Any] = {}
     for shard in shards:
-        blob = blobs[shard.location]
-        source = old_sources.get(shard.location, {"size": 0, "days": {}})
+        blob = blobs[shard.key]
+        source = old_sources.get(shard.key, {"size": 0, "days": {}})
         kept = {d: o for d, o in source["days"].items() if d < first}
         later = [o for d, o in source["days"].items() if d >= first]
         start = min(later, default=int(source["size"])) if first else 0
@@ -208,8 +209,8 @@ def _refresh(
                 kept.setdefault(day, offset)
         rows.extend(parse_rows(texts, system=system, location=shard.location)[0])
         complete = blob.rfind(b"\n") + 1
-        stat = stats[shard.location]
-        sources[shard.location] = {
+        stat = stats[shard.key]
+        sources[shard.key] = {
             "stat": [stat.st_size, stat.st_mtime_ns],
             "size": complete,
             "digest": _digest(blob, complete),
@@ -221,11 +222,11 @@ def _refresh(
 
 
 def _unchanged(cached: _Cached | None, shards: Sequence[Shard]) -> bool:
-    if cached is None or set(cached.sources) != {s.location for s in shards}:
+    if cached is None or set(cached.sources) != {s.key for s in shards}:
         return False
     for shard in shards:
         stat = shard.path.stat()
-        if cached.sources[shard.location].get("stat") != [stat.st_size, stat.st_mtime_ns]:
+        if cached.sources[shard.key].get("stat") != [stat.st_size, stat.st_mtime_ns]:
             return False
     return True
 
@@ -319,7 +320,7 @@ def recent_rounds(
     for shard in list_shards(history_root, systems=[system]):
         if shard.month < first or (last is not None and shard.month > last):
             continue
-        lines = shard.path.read_text(encoding="utf-8", errors="replace").split("\n")
+        lines = shard.read_bytes().decode("utf-8", errors="replace").split("\n")
         lines.pop()  # "" after the last newline, or a partial line from a killed run
         recent = [
             line for line in lines if line[:20] >= key and (end_key is None or line[:20] <= end_key)

@@ -110,9 +110,24 @@ def test_raw_shards_stay_out_of_git_and_archives_go_in(
     (tmp_path / ".gitignore").write_text((REPO / ".gitignore").read_text())
     check = subprocess.run(["git", "check-ignore", "--quiet", path], cwd=tmp_path, check=False)
     assert (check.returncode == 0) == ignored
-    cached = _load(REPO / ".github" / "workflows" / "checks.yml")["jobs"]["checks"]["steps"]
-    pattern = next(
-        s["with"]["path"] for s in cached if s.get("uses", "").startswith("actions/cache/save")
-    )
-    glob = pattern.replace("${{ env.LOCATION }}", "github-actions")
-    assert Path(path).match(glob) == (ignored and path.startswith("data/"))
+    saved = _cache_paths("checks.yml", "actions/cache/save")
+    raw = [p for p in saved if p.startswith("data/history/")]
+    assert len(raw) == 1
+    assert Path(path).match(raw[0]) == (ignored and path.startswith("data/"))
+
+
+def _cache_paths(workflow: str, action: str) -> list[str]:
+    """The paths a workflow's cache step names, with the location filled in."""
+    jobs = _load(REPO / ".github" / "workflows" / workflow)["jobs"].values()
+    steps = [s for job in jobs for s in job["steps"] if s.get("uses", "").startswith(action)]
+    assert len(steps) == 1
+    text = steps[0]["with"]["path"].replace("${{ env.LOCATION }}", "github-actions")
+    return text.split()
+
+
+def test_publish_restores_exactly_what_the_checks_save() -> None:
+    """A cache is found only under the same paths it was saved with."""
+    saved = _cache_paths("checks.yml", "actions/cache/save")
+    assert _cache_paths("checks.yml", "actions/cache/restore") == saved
+    assert _cache_paths("publish.yml", "actions/cache/restore") == saved
+    assert "data/alerts/" in saved  # the alert state changes every run, like the raw rows

@@ -220,3 +220,25 @@ def test_a_local_content_commit_survives_a_conflicting_retry(origin: Path) -> No
     assert (report.pushed, report.attempts) == (True, 2)
     assert "Local change" in git(origin, "log", "--format=%s", "main").splitlines()
     assert pushed_history(origin) == by_system(day_rows(0, 288))
+
+
+def test_alert_state_travels_with_each_day_and_never_blocks_a_run(origin: Path) -> None:
+    """The alert state beside the history changes every run: it is committed with the day."""
+    seed = clone(origin, "alerting")
+    state = seed / "data" / "alerts" / "state.json"
+    state.parent.mkdir(parents=True)
+    state.write_text('{"said": []}\n')
+    git(seed, "add", "data/alerts")
+    git(seed, "commit", "--quiet", "-m", "Alert state")
+    git(seed, "push", "--quiet", "origin", "main")
+    runner = clone(origin, "runner")
+    (runner / "data" / "alerts" / "state.json").write_text('{"said": ["login down"]}\n')
+    append_results(runner / HISTORY, day_rows(0, 100))
+
+    during = commit_history(runner, location=LOCATION, today=DAY, pause=no_pause)
+    assert (during.committed, during.pushed) == (False, False)  # the day is not over yet
+
+    report = commit_history(runner, location=LOCATION, today=TODAY, pause=no_pause)
+    assert report.pushed
+    assert git(origin, "show", "main:data/alerts/state.json") == '{"said": ["login down"]}\n'
+    assert pushed_history(origin) == by_system(day_rows(0, 100))
