@@ -121,7 +121,7 @@ def _cache_paths(workflow: str, action: str) -> list[str]:
     jobs = _load(REPO / ".github" / "workflows" / workflow)["jobs"].values()
     steps = [s for job in jobs for s in job["steps"] if s.get("uses", "").startswith(action)]
     assert len(steps) == 1
-    text = steps[0]["with"]["path"].replace("${{ env.LOCATION }}", "github-actions")
+    text = str(steps[0]["with"]["path"]).replace("${{ env.LOCATION }}", "github-actions")
     return text.split()
 
 
