@@ -15,6 +15,7 @@ from checks.history import append_results, read_history, read_shard
 from checks.results import HEADER, ProbeResult, to_row
 from checks.rollups import load_rollups, recent_rounds
 from portal.health import SystemHealth, system_health
+from portal.history_data import SystemHistory, from_rows, load_histories
 from tests.schedule.rows import make_rows
 
 FIVE_MINUTES = timedelta(minutes=5)
@@ -39,18 +40,27 @@ def _write_history(root: Path) -> int:
     return written
 
 
-def _figures(history: dict[str, list[ProbeResult]], quorum: int) -> dict[str, SystemHealth]:
+def _health(histories: dict[str, SystemHistory]) -> dict[str, SystemHealth]:
     return {
         system: system_health(
             system,
-            history[system],
+            histories[system],
             now=NOW,
             interval=FIVE_MINUTES,
             stale_after=timedelta(minutes=30),
-            quorum=quorum,
         )
         for system in SYSTEMS
     }
+
+
+def _figures(root: Path, cache: Path, quorum: int) -> dict[str, SystemHealth]:
+    """As the site computes them: cached daily rollups and the recent days' raw rounds."""
+    return _health(load_histories(root, cache, systems=SYSTEMS, now=NOW, quorum=quorum))
+
+
+def _figures_from_rows(rows: dict[str, list[ProbeResult]], quorum: int) -> dict[str, SystemHealth]:
+    """From every row in memory: every day exact."""
+    return _health({system: from_rows(rows[system], quorum=quorum) for system in SYSTEMS})
 
 
 @pytest.mark.parametrize("quorum", [1, 2])
@@ -58,10 +68,11 @@ def test_compaction_keeps_every_row_and_every_uptime_figure(tmp_path: Path, quor
     root = tmp_path / "history"
     written = _write_history(root)
     before_rows = read_history(root)
-    before = _figures(before_rows, quorum)
+    before = _figures(root, tmp_path / "cache-before", quorum)
+    before_in_memory = _figures_from_rows(before_rows, quorum)
     assert sum(len(rows) for rows in before_rows.values()) == written
     # The figures are not trivially empty: every outcome is counted somewhere.
-    ninety = before["dialogue"].figure("90 days").tally
+    ninety = before_in_memory["dialogue"].figure("90 days").tally
     assert ninety.up and ninety.degraded and ninety.down
 
     for location in LOCATIONS:
@@ -80,11 +91,18 @@ def test_compaction_keeps_every_row_and_every_uptime_figure(tmp_path: Path, quor
 
     after_rows = read_history(root)
     assert after_rows == before_rows
-    after = _figures(after_rows, quorum)
-    for system in SYSTEMS:
-        assert after[system].figures == before[system].figures
-        assert after[system].days == before[system].days
-        assert after[system] == before[system]
+    # The site's way (the cache built before compaction sees its files change, and a fresh
+    # cache), and from every row in memory: each gives the same figures as before.
+    comparisons = [
+        (_figures(root, tmp_path / "cache-before", quorum), before),
+        (_figures(root, tmp_path / "cache-after", quorum), before),
+        (_figures_from_rows(after_rows, quorum), before_in_memory),
+    ]
+    for after, expected in comparisons:
+        for system in SYSTEMS:
+            assert after[system].figures == expected[system].figures
+            assert after[system].days == expected[system].days
+            assert after[system] == expected[system]
 
 
 def test_archive_is_deterministic_and_plain_gzip(tmp_path: Path) -> None:
