@@ -67,9 +67,9 @@ def schema(session: nox.Session) -> None:
 
 @nox.session
 def checks(session: nox.Session) -> None:
-    """Run one probe round against the real estate and append it to data/history/."""
+    """Run one scheduled probe round (recorded at its slot's start) and append it to history."""
     _sync(session)
-    session.run("python", "-m", "checks", "run", *session.posargs)
+    session.run("python", "-m", "checks", "run", "--align", *session.posargs)
 
 
 @nox.session(name="alert-test")

@@ -32,7 +32,7 @@ from checks.incidents import detect_incidents
 from checks.progress import Progress
 from checks.results import ProbeResult, format_time
 from checks.rollups import load_rollups, rebuild_rollups, recent_rounds
-from checks.rounds import Round
+from checks.rounds import Round, slot_start
 from checks.runner import DEFAULT_CONCURRENCY, run_round
 from checks.targets import targets_from_catalog
 from portal.errors import ContentError
@@ -76,7 +76,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     location = args.location or catalog.portal.probes.locations[0]
     any_down = False
     alert_code = EXIT_OK
+    interval = timedelta(minutes=catalog.portal.probes.interval_minutes)
     for number in range(args.rounds):
+        # The schedule records each round at its slot's start, so rounds run at other locations
+        # in the same slot line up for the quorum; rounds run by hand keep their own second.
+        now = datetime.now(UTC)
+        started = slot_start(now, interval) if args.align else now
         with _progress(args, f"round {number + 1}/{args.rounds}", len(targets)) as progress:
             results = asyncio.run(
                 run_round(
@@ -84,6 +89,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                     location=location,
                     concurrency=args.concurrency,
                     on_result=lambda _: progress.advance(),
+                    started=started,
                 )
             )
         try:
@@ -278,6 +284,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--fail-on-down", action="store_true", help="exit 1 when a system is down (default: 0)"
+    )
+    run.add_argument(
+        "--align",
+        action="store_true",
+        help="record the round at the start of its schedule slot (scheduled runs: nox -s checks)",
     )
     add_run_options(run)
     run.set_defaults(func=_cmd_run)

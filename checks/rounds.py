@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from checks.results import Outcome, ProbeResult
 
-__all__ = ["RANK", "Round", "combine_locations"]
+__all__ = ["RANK", "Round", "combine_locations", "slot_start"]
 
 RANK: dict[str, int] = {"up": 0, "degraded": 1, "down": 2}
 
@@ -26,6 +26,17 @@ class Round:
     time: datetime
     outcome: Outcome
     latest: ProbeResult  # the row that decided the outcome, for its detail and latency
+
+
+def slot_start(moment: datetime, interval: timedelta) -> datetime:
+    """The start of the schedule slot ``moment`` falls in (slots counted from the Unix epoch).
+
+    Scheduled runs at different locations start seconds apart; recording each round at its
+    slot's start lets the quorum compare the locations' votes on the same round.
+    """
+    step = int(interval.total_seconds())
+    seconds = int(moment.timestamp())
+    return datetime.fromtimestamp(seconds - seconds % step, tz=UTC)
 
 
 def combine_locations(rows: Iterable[ProbeResult], *, quorum: int = 1) -> list[Round]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ import yaml
 
 from checks.__main__ import main
 from checks.estate import Estate, unused_port
-from checks.history import list_shards
+from checks.history import list_shards, read_history
 from checks.progress import Progress
+from checks.rounds import slot_start
 
 SYSTEMS_DOWN = {"promote": "status", "chatter": "refused"}
 
@@ -173,3 +175,30 @@ def test_progress_draws_on_a_terminal_and_stays_silent_in_a_log() -> None:
     with Progress("round 1/1", 2, stream=log) as progress:
         progress.advance(2)
     assert log.getvalue() == ""
+
+
+def test_scheduled_rounds_from_two_locations_share_their_slot_time(
+    estate: Estate, content_copy: Path, tmp_path: Path
+) -> None:
+    """Runs at two locations seconds apart record the same round, so the quorum can compare."""
+    history = tmp_path / "history"
+    file = override(tmp_path, estate, content_copy)
+    for location in ("london", "leeds"):
+        args = ("run", "--align", "--no-alerts", "--override", str(file), "--history", str(history))
+        assert cli(content_copy, *args, "--location", location) == 0
+    rows = read_history(history)["dialogue"]
+    by_location = {row.location: row.time for row in rows}
+    assert set(by_location) == {"london", "leeds"}
+    # Both at the start of a 5-minute slot (the catalogue's interval), and the same one unless
+    # the two runs straddled a slot boundary, in which case they are one slot apart.
+    times = sorted(by_location.values())
+    assert all(t.minute % 5 == 0 and t.second == 0 for t in times)
+    assert (times[1] - times[0]).total_seconds() in {0, 300}
+
+
+def test_slot_start_floors_to_the_interval() -> None:
+    moment = datetime(2026, 11, 28, 10, 7, 42, tzinfo=UTC)
+    assert slot_start(moment, timedelta(minutes=5)) == datetime(2026, 11, 28, 10, 5, tzinfo=UTC)
+    assert slot_start(moment, timedelta(hours=1)) == datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    exact = datetime(2026, 11, 28, 10, 5, tzinfo=UTC)
+    assert slot_start(exact, timedelta(minutes=5)) == exact
