@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from portal.access import check_access
 from portal.errors import ContentError, Problem
+from portal.graphs import find_cycles
 from portal.models.catalog import Catalog, PortalSettings, Role, System, Team
 from portal.models.common import ContentModel
 from portal.validation import validate_document
@@ -217,21 +218,4 @@ def _access_roles(system: System) -> list[tuple[tuple[str | int, ...], str]]:
 
 def dependency_cycles(systems: Mapping[str, System]) -> list[list[str]]:
     """Each dependency cycle once, as a path that starts and ends at its smallest id."""
-    cycles: set[tuple[str, ...]] = set()
-
-    def visit(node: str, stack: list[str]) -> None:
-        if node in stack:
-            loop = stack[stack.index(node) :]
-            start = loop.index(min(loop))
-            rotated = loop[start:] + loop[:start]
-            cycles.add((*rotated, rotated[0]))
-            return
-        system = systems.get(node)
-        if system is None:
-            return
-        for dep in system.depends_on:
-            visit(dep, [*stack, node])
-
-    for name in sorted(systems):
-        visit(name, [])
-    return [list(c) for c in sorted(cycles)]
+    return find_cycles({system_id: s.depends_on for system_id, s in systems.items()})
