@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,6 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 WIDTHS = (320, 1280)
+# Material follows the reader's system setting: light (default) and dark (slate) palettes.
+SCHEMES = ("light", "dark")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -107,12 +110,18 @@ class Visit:
 
 
 def open_context(
-    browser: Browser, server: SiteServer, *, width: int, javascript: bool = True
+    browser: Browser,
+    server: SiteServer,
+    *,
+    width: int,
+    javascript: bool = True,
+    color_scheme: Literal["light", "dark"] = "light",
 ) -> Visit:
     context = browser.new_context(
         viewport={"width": width, "height": 900},
         java_script_enabled=javascript,
         service_workers="allow",
+        color_scheme=color_scheme,
     )
     log = RequestLog(server.host)
     context.on("request", lambda request: log.urls.append(request.url))
@@ -123,8 +132,15 @@ def open_context(
 def visit(browser: Browser, site_server: SiteServer) -> Iterator[partial[Visit]]:
     opened: list[Visit] = []
 
-    def make(*, width: int = 1280, javascript: bool = True) -> Visit:
-        v = open_context(browser, site_server, width=width, javascript=javascript)
+    def make(
+        *,
+        width: int = 1280,
+        javascript: bool = True,
+        color_scheme: Literal["light", "dark"] = "light",
+    ) -> Visit:
+        v = open_context(
+            browser, site_server, width=width, javascript=javascript, color_scheme=color_scheme
+        )
         opened.append(v)
         return v
 

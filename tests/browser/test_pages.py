@@ -1,14 +1,16 @@
-"""Each page type in real Chromium: no axe-core WCAG 2.2 A/AA violation at 320 and 1280 px,
-no request to any other host, readable with JavaScript off. Screenshots are kept as artifacts."""
+"""Each page type in real Chromium: no axe-core WCAG 2.2 A/AA violation at 320 and 1280 px in
+both palettes (light and dark), no request to any other host, readable with JavaScript off.
+Screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import WIDTHS, SiteServer, Visit, screenshot
+from tests.browser.conftest import SCHEMES, WIDTHS, SiteServer, Visit, screenshot
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -45,18 +47,23 @@ PAGE_TYPES: dict[str, str] = {
 _axe = Axe()
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page_type", sorted(PAGE_TYPES))
 def test_page_is_accessible_and_self_contained(
-    visit: Callable[..., Visit], site_server: SiteServer, page_type: str, width: int
+    visit: Callable[..., Visit],
+    site_server: SiteServer,
+    page_type: str,
+    width: int,
+    scheme: Literal["light", "dark"],
 ) -> None:
-    v = visit(width=width)
+    v = visit(width=width, color_scheme=scheme)
     response = v.page.goto(site_server.base_url + PAGE_TYPES[page_type])
     assert response is not None and response.ok
     v.page.wait_for_load_state("networkidle")
     # Judge the page as it settles, not halfway through the theme's fade-in transitions.
     v.page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
-    screenshot(v.page, f"{page_type}-{width}")
+    screenshot(v.page, f"{page_type}-{width}-{scheme}")
     results = _axe.run(v.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
     assert v.requests.third_party() == []
