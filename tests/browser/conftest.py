@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -49,25 +50,52 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         """Silence per-request logging."""
 
 
+class _SiteHTTPServer(ThreadingHTTPServer):
+    # Chromium opens several connections at once (the page's assets, the service worker's
+    # precache); the default backlog of 5 drops SYNs on a loaded machine, which the client only
+    # retries after a second.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 @dataclass
 class SiteServer:
     base_url: str
     host: str
+    _server: ThreadingHTTPServer = field(repr=False)
+
+    def stop(self) -> None:
+        """Really take the site off the network: later connections are refused."""
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@contextmanager
+def serve_site(directory: Path) -> Iterator[SiteServer]:
+    server = _SiteHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    site = SiteServer(f"http://{host!s}:{port}", f"{host!s}:{port}", server)
+    try:
+        yield site
+    finally:
+        if thread.is_alive():
+            site.stop()
+        thread.join()
 
 
 @pytest.fixture(scope="session")
 def site_server(demo_site: BuiltSite) -> Iterator[SiteServer]:
-    handler = partial(_QuietHandler, directory=str(demo_site.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    try:
-        yield SiteServer(f"http://{host!s}:{port}", f"{host!s}:{port}")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_site(demo_site.site) as site:
+        yield site
+
+
+@pytest.fixture
+def private_site_server(demo_site: BuiltSite) -> Iterator[SiteServer]:
+    """The demo site on a server of its own, which a test may stop to go offline for real."""
+    with serve_site(demo_site.site) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")
@@ -137,9 +165,14 @@ def visit(browser: Browser, site_server: SiteServer) -> Iterator[partial[Visit]]
         width: int = 1280,
         javascript: bool = True,
         color_scheme: Literal["light", "dark"] = "light",
+        server: SiteServer | None = None,
     ) -> Visit:
         v = open_context(
-            browser, site_server, width=width, javascript=javascript, color_scheme=color_scheme
+            browser,
+            server or site_server,
+            width=width,
+            javascript=javascript,
+            color_scheme=color_scheme,
         )
         opened.append(v)
         return v
@@ -147,6 +180,48 @@ def visit(browser: Browser, site_server: SiteServer) -> Iterator[partial[Visit]]
     yield make  # type: ignore[misc]
     for v in opened:
         v.context.close()
+
+
+def assert_saved_for_offline(page: Page, paths: list[str]) -> None:
+    """Wait for the service worker to control the page, then check its cache holds every path.
+
+    ``page.evaluate`` awaits the promise; ``wait_for_function`` would not (a pending promise is
+    truthy, so it returns at once, which is how these tests once raced the worker's install).
+    Once the worker is active its precache is complete (install waits for it), and a page
+    visited through it is saved before the page is shown, so no polling is needed."""
+    missing = page.evaluate(
+        """async (paths) => {
+            const container = navigator.serviceWorker;
+            const controlled = (async () => {
+                await container.ready;
+                if (!container.controller) {
+                    await new Promise((done) =>
+                        container.addEventListener("controllerchange", done, { once: true }));
+                }
+                return true;
+            })();
+            // A bound for a worker that never starts (the test then fails), not a wait.
+            const gaveUp = new Promise((done) => setTimeout(() => done(false), 120000));
+            if (!(await Promise.race([controlled, gaveUp]))) return ["(no service worker)"];
+            const missing = [];
+            for (const path of paths) {
+                if (!(await caches.match(new URL(path, location.origin).href))) missing.push(path);
+            }
+            return missing;
+        }""",
+        paths,
+    )
+    assert missing == [], f"not saved for offline use: {missing}"
+
+
+def go_offline(visit: Visit, server: SiteServer) -> None:
+    """Cut the network for real: stop the site's server, and tell the page it is offline.
+
+    Playwright's offline emulation does not reliably cover a service worker's own fetches
+    (microsoft/playwright#2311), so with emulation alone the worker could still reach the live
+    server and a test would pass or fail on timing, not on what the site saved."""
+    server.stop()
+    visit.context.set_offline(True)
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -4,37 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.browser.conftest import SiteServer, Visit
+from tests.browser.conftest import SiteServer, Visit, assert_saved_for_offline, go_offline
 
 CORE = ["/", "/status/", "/roadmap/"]
 VISITED_MODULE = "/training/community-mapping/mapping-assets/"
 
 
 def test_pages_load_offline_after_one_visit(
-    visit: Callable[..., Visit], site_server: SiteServer
+    visit: Callable[..., Visit], private_site_server: SiteServer
 ) -> None:
-    v = visit(width=320)
-    v.page.goto(site_server.base_url + "/")
-    # Wait until the service worker controls the page and has saved the core pages.
-    v.page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    v.page.wait_for_function(
-        "caches.keys().then(async keys => { if (!keys.length) return false;"
-        " const c = await caches.open(keys[0]);"
-        " return !!(await c.match(location.origin + '/status/')); })"
-    )
+    server = private_site_server
+    v = visit(width=320, server=server)
+    v.page.goto(server.base_url + "/")
+    # The core pages are saved on the first visit to any page.
+    assert_saved_for_offline(v.page, CORE)
     # A training module is saved when it is visited, not before.
-    v.page.goto(site_server.base_url + VISITED_MODULE)
-    v.page.wait_for_load_state("networkidle")
-    v.context.set_offline(True)
+    v.page.goto(server.base_url + VISITED_MODULE)
+    assert_saved_for_offline(v.page, [*CORE, VISITED_MODULE])
+    go_offline(v, server)
     for path in [*CORE, VISITED_MODULE]:
-        response = v.page.goto(site_server.base_url + path)
+        response = v.page.goto(server.base_url + path)
         assert response is not None and response.ok, path
         banner = v.page.locator("#gh-offline")
         banner.wait_for()
         assert "You are offline" in banner.inner_text()
     # The saved status page still carries its figures; the saved module its teaching.
     assert v.page.locator(".gh-objectives, .md-content h2").count() > 0
-    v.page.goto(site_server.base_url + "/status/")
+    v.page.goto(server.base_url + "/status/")
     assert v.page.locator("li.gh-system").count() > 0
     # Search works offline too: its index was saved with the rest, and it covers the roadmap,
     # the systems, the access register and the training.

@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from portal.content import load_content
-from tests.browser.conftest import SiteServer, Visit
+from tests.browser.conftest import SiteServer, Visit, assert_saved_for_offline, go_offline
 from tests.conftest import REPO
 
 CONTENT = load_content(REPO)
@@ -178,27 +178,27 @@ def test_a_table_too_wide_for_a_phone_scrolls_by_keyboard(
 
 
 def test_visited_course_pages_work_offline_with_ticks(
-    visit: Callable[..., Visit], site_server: SiteServer
+    visit: Callable[..., Visit], private_site_server: SiteServer
 ) -> None:
     """Pages read once with signal open again without it (the site's service worker), and a
     module can still be marked done: progress never needed the network."""
-    v = visit(width=320)
+    server = private_site_server
+    v = visit(width=320, server=server)
     page = v.page
-    page.goto(site_server.base_url + "/training/")
-    page.wait_for_function(
-        "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)"
-    )
+    page.goto(server.base_url + "/training/")
+    assert_saved_for_offline(page, ["/training/"])
     for url in (COURSE_URL, MODULE_URL):
-        page.goto(site_server.base_url + url)
+        page.goto(server.base_url + url)
         expect(page.locator("h1")).to_be_visible()
-    v.context.set_offline(True)
+    assert_saved_for_offline(page, [COURSE_URL, MODULE_URL])
+    go_offline(v, server)
 
-    page.goto(site_server.base_url + MODULE_URL)
+    page.goto(server.base_url + MODULE_URL)
     expect(page.locator("h1")).to_contain_text(MODULE.title)
     expect(page.locator("#gh-offline")).to_contain_text("You are offline")
     expect(page.locator(".admonition.example")).to_have_count(len(MODULE.exercises))
     page.get_by_label("Mark this module done").check()
-    page.goto(site_server.base_url + COURSE_URL)
+    page.goto(server.base_url + COURSE_URL)
     expect(page.locator(".gh-progress-summary .gh-progress-count")).to_have_text(
         f"1 of {TOTAL} modules done"
     )
