@@ -4,6 +4,11 @@ PyYAML's resolver is narrowed on purpose: dates and times stay strings (pydantic
 and can report a bad one with its line), and only ``true``/``false`` are booleans, so ``no``,
 ``on`` or ``NO`` (a country code) stay the strings authors meant. Duplicate keys, which PyYAML
 silently lets the last one win, are reported.
+
+Content is hand-written data, so the reader refuses what only an attacker or an accident needs
+and what could exhaust the machine: anchors and aliases (a 1 KB "billion laughs" file expands
+to gigabytes; a self-referencing alias recurses without end), files over ``MAX_BYTES`` and
+nesting deeper than ``MAX_DEPTH``. Each is a file:line problem, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,7 +22,20 @@ import yaml
 
 from portal.errors import ContentError, Problem
 
-__all__ = ["Document", "Positions", "load_document", "parse_yaml", "split_front_matter"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Document",
+    "Positions",
+    "load_document",
+    "parse_yaml",
+    "split_front_matter",
+]
+
+# The largest shipped content file is about 35 KB (the GDPR guide); 1 MiB is thirty times that.
+MAX_BYTES = 1024 * 1024
+# Real content nests about six levels deep.
+MAX_DEPTH = 32
 
 Path_ = tuple[str | int, ...]
 
@@ -85,9 +103,45 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list[
             _walk(item, (*path, index), lines, problems)
 
 
+def _refuse_unsafe_structure(text: str, *, file: str, line_offset: int) -> None:
+    """Scan the event stream (cheap: nothing is built) for aliases, anchors and deep nesting."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_ContentLoader):
+        line = event.start_mark.line + 1 + line_offset
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ContentError(
+                [
+                    Problem(
+                        file,
+                        line,
+                        "",
+                        "YAML anchors and aliases (&name, *name) are not allowed in content"
+                        " files; write the value out in full",
+                    )
+                ]
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ContentError(
+                    [
+                        Problem(
+                            file,
+                            line,
+                            "",
+                            f"nested more than {MAX_DEPTH} levels deep; content is at most"
+                            f" {MAX_DEPTH} levels of lists and mappings",
+                        )
+                    ]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def parse_yaml(text: str, *, file: str, line_offset: int = 0) -> Document:
     """Parse one YAML document; raise ContentError with file:line on any syntax problem."""
     try:
+        _refuse_unsafe_structure(text, file=file, line_offset=line_offset)
         loader = _ContentLoader(text)
         try:
             node = loader.get_single_node()
@@ -143,6 +197,19 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 def load_document(path: Path, *, root: Path) -> Document:
     """Read a .yml file, or the front matter and body of a .md file."""
     file = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ContentError(
+            [
+                Problem(
+                    file,
+                    1,
+                    "",
+                    f"file is {size:,} bytes; content files may be at most {MAX_BYTES:,} bytes"
+                    " (split it into several files)",
+                )
+            ]
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -66,8 +66,22 @@ LAWFUL_BASES: tuple[str, ...] = typing.get_args(LawfulBasis)
 DOC_KINDS: tuple[DocKind, ...] = ("run-locally", "deploy", "runbook", "architecture")
 # Generated pages live beside the system pages (systems/map.md, access/roles/...): a system with
 # one of these ids would share their web address.
+# A system's id names its pages (status/<id>/, systems/<id>/, access/<id>/), so it must not be
+# the name of a fixed page in those sections. tests/portal/test_reserved_ids.py derives the
+# fixed pages from the page builders and checks this set covers them.
 RESERVED_SYSTEM_IDS = frozenset(
-    {"by-function", "by-lifecycle", "by-team", "index", "map", "onboarding", "roles"}
+    {
+        "by-function",
+        "by-lifecycle",
+        "by-team",
+        "incidents",
+        "index",
+        "maintenance",
+        "map",
+        "method",
+        "onboarding",
+        "roles",
+    }
 )
 
 
