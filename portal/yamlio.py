@@ -107,7 +107,8 @@ def _refuse_unsafe_structure(text: str, *, file: str, line_offset: int) -> None:
     """Scan the event stream (cheap: nothing is built) for aliases, anchors and deep nesting."""
     depth = 0
     for event in yaml.parse(text, Loader=_ContentLoader):
-        line = event.start_mark.line + 1 + line_offset
+        mark = event.start_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise ContentError(
                 [
