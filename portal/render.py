@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 import jinja2
+import yaml
+from markupsafe import Markup
 
 from portal.errors import RenderError
 from portal.models.roadmap import HORIZON_LABELS, STATUS_LABELS, quarter_label
@@ -18,6 +21,7 @@ __all__ = [
     "format_day",
     "format_minutes",
     "format_when",
+    "front_matter",
     "relative_link",
     "render",
 ]
@@ -71,6 +75,15 @@ def format_percent(value: float | None) -> str:
     return f"{int(value * 100) / 100:.2f}%"
 
 
+def front_matter(meta: Mapping[str, Any]) -> Markup:
+    """A page's YAML front matter, written by a YAML dumper so no title can break it.
+
+    A hand-templated ``title: {{ x }}`` breaks on the first ": " or quote in ``x``, and mkdocs
+    then shows the block as text. Markup: the values are YAML, not HTML, so never escaped."""
+    dumped = yaml.safe_dump(dict(meta), sort_keys=False, allow_unicode=True, width=1_000_000)
+    return Markup(f"---\n{dumped}---")
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -91,6 +104,7 @@ def environment() -> jinja2.Environment:
     env.filters["quarter"] = quarter_label
     env.filters["minutes"] = format_minutes
     env.globals["ago"] = format_ago
+    env.globals["front_matter"] = front_matter
     return env
 
 
