@@ -8,7 +8,7 @@ publishes who holds access.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from portal.errors import Problem
 from portal.models.catalog import (
@@ -31,7 +31,7 @@ __all__ = [
     "approvals_for_role",
     "check_access",
     "grants_for_role",
-    "training_for_role",
+    "unconfirmed_data",
 ]
 
 LEVEL_LABELS: dict[str, str] = {"view": "View", "edit": "Edit", "admin": "Admin"}
@@ -55,6 +55,12 @@ def _problem(doc: Document, path: tuple[str | int, ...], message: str) -> Proble
     return Problem(doc.file, doc.positions.line_for(path), _field(path), message)
 
 
+def _owner(catalog: Catalog, system: System) -> str:
+    """The owner team's name (an unknown team is reported with the other references)."""
+    team = catalog.teams.get(system.team)
+    return team.name if team is not None else "the owner team"
+
+
 def check_access(catalog: Catalog, docs: Mapping[str, Document]) -> list[Problem]:
     """The access rules beyond field types (unknown roles are checked with other references).
 
@@ -62,7 +68,8 @@ def check_access(catalog: Catalog, docs: Mapping[str, Document]) -> list[Problem
     - every policy names at least one deputy approver, other than the approver (no single
       key-holder), each listed once;
     - each role has at most one level in a policy;
-    - personal data a system holds has a lawful basis (access to the system exposes it).
+    - personal data a system holds has a lawful basis (access to the system exposes it), and
+      says whether the owner team has confirmed it (``confirmed``).
     """
     problems: list[Problem] = []
     bases = ", ".join(sorted(LAWFUL_BASES))
@@ -123,7 +130,18 @@ def check_access(catalog: Catalog, docs: Mapping[str, Document]) -> list[Problem
                         )
                     )
                 first_level.setdefault(level.role, i)
+        team = _owner(catalog, system)
         for i, data in enumerate(system.personal_data):
+            if data.confirmed is None:
+                problems.append(
+                    _problem(
+                        doc,
+                        ("personal_data", i, "confirmed"),
+                        f"say whether the owner team ({team}) has confirmed the lawful basis "
+                        "and retention: confirmed: false shows them as proposed; write "
+                        "confirmed: true only once the owner team has confirmed them",
+                    )
+                )
             if data.lawful_basis is None:
                 reason = (
                     "access to this system exposes this personal data, so it needs a lawful basis"
@@ -208,11 +226,19 @@ def approvals_for_role(catalog: Catalog, role_id: str) -> list[Approval]:
     return found
 
 
-def training_for_role(catalog: Catalog, role_id: str) -> list[str]:
-    """Prerequisite module ids across every system the role may use, first mention first."""
-    seen: dict[str, None] = {}
-    for grant in grants_for_role(catalog, role_id):
-        assert grant.system.access is not None
-        for module in grant.system.access.training:
-            seen.setdefault(module, None)
-    return list(seen)
+def unconfirmed_data(catalog: Catalog, docs: Mapping[str, Document]) -> list[Problem]:
+    """Warnings for each personal-data entry whose lawful basis and retention the owner team
+    has not confirmed: the pages show them as proposed until it has."""
+    warnings = []
+    for system in sorted(catalog.systems.values(), key=lambda s: s.id):
+        team = _owner(catalog, system)
+        for i, data in enumerate(system.personal_data):
+            if data.confirmed is False:
+                problem = _problem(
+                    docs[system.id],
+                    ("personal_data", i, "confirmed"),
+                    "the lawful basis and retention are only proposed; ask the owner team "
+                    f"({team}) to confirm them, then set confirmed: true",
+                )
+                warnings.append(replace(problem, severity="warning"))
+    return warnings

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from portal.access import unconfirmed_data
 from portal.engineer_docs import EngineerDoc, doc_warnings, load_engineer_docs
 from portal.errors import ContentError, Problem
 from portal.load import load_catalog
@@ -167,14 +168,17 @@ def check_cross_references(content: Content) -> list[Problem]:
 
 def content_warnings(content: Content, *, today: date) -> list[Problem]:
     """Things that do not stop the build but someone should act on: overdue reviews (systems,
-    courses, modules), engineer docs still marked incomplete, and roadmap items in "now" that
-    nobody has updated for a while."""
+    courses, modules), engineer docs still marked incomplete, lawful bases and retention the
+    owner team has not confirmed, and roadmap items in "now" that nobody has updated for a
+    while."""
     records: list[tuple[str, Reviewed]] = [
         (f"systems/{s.id}", s) for s in content.catalog.systems.values()
     ]
     records += [(f"training/course/{c.id}", c) for c in content.training.courses.values()]
     records += [(f"training/module/{m.id}", m) for m in content.training.modules.values()]
     warnings = doc_warnings(content.engineer_docs, content.catalog, today=today)
+    system_docs = {s: content.sources[f"systems/{s}"] for s in content.catalog.systems}
+    warnings += unconfirmed_data(content.catalog, system_docs)
     for key, record in records:
         if record.review_due() < today:
             doc = content.sources[key]

@@ -1,28 +1,33 @@
 """Learning paths, course lengths and durations: pure functions over the loaded training.
 
-A role's learning path is every module written for that role (in the courses aimed at it),
-plus the modules an access policy asks the role to complete before it may use a tool, plus
-whatever those modules need first. Modules needed for access come as early as their
-prerequisites allow; the rest follow course by course, in each course's own order.
+A role's learning path is the training the access levels it holds ask for, plus whatever
+those modules build on, and nothing else: someone who only reads a tool is not sent through
+the training for editing or running it. Modules come course by course, in each course's own
+order, each after the modules it builds on. Courses written for the role are listed beside
+the path, to take when they help.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from portal.access import grants_for_role
 from portal.graphs import ordered_with_prerequisites
-from portal.models.catalog import Catalog, Role, System
+from portal.models.catalog import AccessLevel, Catalog, Role, System
 from portal.models.training import Course, Module, Training
 
 __all__ = [
     "LENGTH_BANDS",
     "LearningPath",
     "LengthBand",
+    "LevelTraining",
     "PathStep",
     "iso_duration",
     "learning_path",
     "length_band",
     "module_path",
+    "study_order",
 ]
 
 
@@ -61,21 +66,42 @@ def module_path(training: Training, module_id: str) -> str:
     return f"training/{training.course_of(module_id).id}/{module_id}.md"
 
 
+def study_order(module_ids: Iterable[str], training: Training) -> list[str]:
+    """``module_ids`` and everything they build on, each once, in the order to study them:
+    course by course in catalogue order, each course in its own order, prerequisites first."""
+    prerequisites = {m.id: m.prerequisites for m in training.modules.values()}
+    course_rank = {course_id: i for i, course_id in enumerate(training.courses)}
+
+    def key(module_id: str) -> tuple[int, int]:
+        course = training.course_of(module_id)
+        return (course_rank[course.id], course.modules.index(module_id))
+
+    return ordered_with_prerequisites(module_ids, prerequisites, key=key)
+
+
 @dataclass(frozen=True)
 class PathStep:
     module: Module
     course: Course
-    for_access: tuple[System, ...]  # tools this module (or a module after it) unlocks
-    for_role: bool  # written for the role, in a course aimed at it
+    for_access: tuple[System, ...]  # tools whose level (held by the role) names this module
     needed_for: tuple[Module, ...]  # later modules in the path that list this one first
+
+
+@dataclass(frozen=True)
+class LevelTraining:
+    """A level the role holds that asks for training, and the modules it names."""
+
+    system: System
+    level: AccessLevel
+    modules: tuple[Module, ...]
 
 
 @dataclass(frozen=True)
 class LearningPath:
     role: Role
     steps: tuple[PathStep, ...]
-    access: tuple[tuple[System, tuple[Module, ...]], ...]  # each tool and the training it needs
-    courses: tuple[Course, ...]  # courses aimed at the role, in catalogue order
+    access: tuple[LevelTraining, ...]  # by tool name
+    courses: tuple[Course, ...]  # courses aimed at the role, in catalogue order: optional
 
     @property
     def minutes(self) -> int:
@@ -87,42 +113,30 @@ class LearningPath:
 
 
 def learning_path(role_id: str, catalog: Catalog, training: Training) -> LearningPath:
-    """The ordered modules someone in ``role_id`` should study, and why each is there."""
-    courses = tuple(c for c in training.courses.values() if role_id in c.audience)
-    for_role = {m.id for c in courses for m in training.modules_of(c) if role_id in m.audience}
-    access: list[tuple[System, tuple[Module, ...]]] = []
-    for system in sorted(catalog.systems.values(), key=lambda s: s.name.lower()):
-        policy = system.access
-        if policy is None or not policy.training:
-            continue
-        if role_id in {level.role for level in policy.levels}:
-            access.append((system, tuple(training.modules[m] for m in policy.training)))
-
-    prerequisites = {m.id: m.prerequisites for m in training.modules.values()}
-    unlocks: dict[str, list[System]] = {}
-    for system, modules in access:
-        needed = ordered_with_prerequisites((m.id for m in modules), prerequisites, key=lambda m: m)
-        for module_id in needed:
-            unlocks.setdefault(module_id, []).append(system)
-
-    course_rank = {course_id: i for i, course_id in enumerate(training.courses)}
-
-    def key(module_id: str) -> tuple[int, int, int]:
-        course = training.course_of(module_id)
-        early = 0 if module_id in unlocks else 1
-        return (early, course_rank[course.id], course.modules.index(module_id))
-
-    order = ordered_with_prerequisites([*for_role, *unlocks], prerequisites, key=key)
+    """The ordered modules someone in ``role_id`` must study for the access levels the role
+    holds, and why each is there."""
+    access = tuple(
+        LevelTraining(
+            grant.system, grant.level, tuple(training.modules[m] for m in grant.level.training)
+        )
+        for grant in grants_for_role(catalog, role_id)
+        if grant.level.training
+    )
+    named: dict[str, list[System]] = {}
+    for item in access:
+        for module in item.modules:
+            named.setdefault(module.id, []).append(item.system)
+    order = study_order(named, training)
     steps = tuple(
         PathStep(
             module=training.modules[m],
             course=training.course_of(m),
-            for_access=tuple(unlocks.get(m, ())),
-            for_role=m in for_role,
-            needed_for=tuple(training.modules[o] for o in order if m in prerequisites[o]),
+            for_access=tuple(named.get(m, ())),
+            needed_for=tuple(
+                training.modules[o] for o in order if m in training.modules[o].prerequisites
+            ),
         )
         for m in order
     )
-    return LearningPath(
-        role=catalog.roles[role_id], steps=steps, access=tuple(access), courses=courses
-    )
+    courses = tuple(c for c in training.courses.values() if role_id in c.audience)
+    return LearningPath(role=catalog.roles[role_id], steps=steps, access=access, courses=courses)

@@ -302,22 +302,23 @@ def load_training(
 def check_access_training(
     systems: Mapping[str, System], docs: Mapping[str, Document], training: Training
 ) -> list[Problem]:
-    """Each access policy's ``training`` must name modules that exist."""
+    """Each access level's ``training`` must name modules that exist."""
     problems = []
     for system in systems.values():
         if system.access is None:
             continue
         doc = docs[system.id]
-        for i, module_id in enumerate(system.access.training):
-            if module_id not in training.modules:
-                path: PathKey = ("access", "training", i)
-                problems.append(
-                    Problem(
-                        doc.file,
-                        doc.positions.line_for(path),
-                        _field(path),
-                        f'no training module "{module_id}"; use a module id from training/, '
-                        "such as one listed in a course.yml",
+        for i, level in enumerate(system.access.levels):
+            for j, module_id in enumerate(level.training):
+                if module_id not in training.modules:
+                    path: PathKey = ("access", "levels", i, "training", j)
+                    problems.append(
+                        Problem(
+                            doc.file,
+                            doc.positions.line_for(path),
+                            _field(path),
+                            f'no training module "{module_id}"; use a module id from training/, '
+                            "such as one listed in a course.yml",
+                        )
                     )
-                )
     return problems

@@ -79,6 +79,10 @@ def _message(error: Any, model: type[BaseModel]) -> str:
         return str(error["msg"])  # the value may be a secret: never repeat it in a log
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
+        # A field that moved (a model's MOVED_FIELDS) is not a typo: say where it went.
+        moved: dict[str, str] = getattr(parent, "MOVED_FIELDS", {})
+        if loc[-1] in moved:
+            return moved[str(loc[-1])]
         allowed = ", ".join(sorted(parent.model_fields)) if parent else "see the schema"
         return f"{_describe(loc[-1])} is not a known field (a typo?); allowed here: {allowed}"
     if kind in {"literal_error", "enum"}:

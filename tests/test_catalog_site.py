@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from portal.load import load_catalog
 from tests.conftest import BuiltSite, build_site
+from tests.html_tree import Node, parse_html
 
 
 class _Page(HTMLParser):
@@ -158,18 +160,82 @@ def test_overdue_docs_and_systems_say_they_may_be_out_of_date(content_copy: Path
     assert "<strong>May be out of date:</strong>" in system_page
 
 
-def test_every_access_prerequisite_links_to_its_training_module(demo_site: BuiltSite) -> None:
+def _after(page: Node, element_id: str, wanted: Callable[[Node], bool]) -> Node:
+    """The first sibling after the element with this id that ``wanted`` accepts."""
+    for parent in page.iter():
+        kids = [c for c in parent.children if isinstance(c, Node)]
+        at = next((i for i, c in enumerate(kids) if c.attrs.get("id") == element_id), None)
+        if at is not None:
+            return next(c for c in kids[at + 1 :] if wanted(c))
+    raise AssertionError(f"no element with id {element_id!r}")
+
+
+def _a_list(node: Node) -> bool:
+    return node.tag == "ul"
+
+
+def _hrefs(node: Node) -> set[str]:
+    return {a.attrs["href"] for a in node.find_all("a")}
+
+
+def test_each_levels_training_links_to_its_modules(demo_site: BuiltSite) -> None:
+    """On the tool's access page, the matrix and the role's page, each level lists the modules
+    it asks for (the catalogue's per-level lists), each a link to the module's page."""
     from portal.content import load_content
     from portal.learning import module_path
 
     content = load_content(demo_site.root)
+    site = demo_site.site
+    matrix = parse_html((site / "access" / "index.html").read_text())
     checked = 0
     for system in content.catalog.systems.values():
         if system.access is None:
             continue
-        html = (demo_site.site / "access" / system.id / "index.html").read_text()
-        for module_id in system.access.training:
-            course_dir = module_path(content.training, module_id).removesuffix(".md")
-            assert f'href="../../{course_dir}/"' in html, (system.id, module_id)
-            checked += 1
+        tool = parse_html((site / "access" / system.id / "index.html").read_text())
+        for level in system.access.levels:
+            role = content.catalog.roles[level.role]
+            modules = [module_path(content.training, m).removesuffix(".md") for m in level.training]
+            item = next(
+                li
+                for li in _after(tool, "training", _a_list).find_all("li")
+                if li.text().startswith(f"{role.name}, {level.level}:")
+            )
+            assert {f"../../{m}/" for m in modules} <= _hrefs(item), (system.id, role.id)
+            role_page = parse_html((site / "access" / "roles" / role.id / "index.html").read_text())
+            first = _after(
+                role_page,
+                f"tool-{system.id}",
+                lambda n: n.tag == "p" and n.text().startswith(("Training first", "No training")),
+            )
+            assert {f"../../../{m}/" for m in modules} <= _hrefs(first), (system.id, role.id)
+            if level.training:
+                item = next(
+                    li
+                    for li in _after(matrix, f"training-{system.id}", _a_list).find_all("li")
+                    if li.text().startswith(f"{role.name}, {level.level}:")
+                )
+                assert {f"../{m}/" for m in modules} <= _hrefs(item), (system.id, role.id)
+            else:
+                assert first.text() == "No training needed first."
+            checked += len(modules)
     assert checked > 0
+
+
+def test_proposed_lawful_bases_and_retention_say_who_must_confirm_them(
+    demo_site: BuiltSite,
+) -> None:
+    from portal.content import load_content
+
+    content = load_content(demo_site.root)
+    site = demo_site.site
+    unconfirmed = 0
+    for system in content.catalog.systems.values():
+        team = content.catalog.teams[system.team].name
+        marker = f"(proposed, to be confirmed by {team})"
+        for page in (site / "access" / system.id, site / "systems" / system.id):
+            text = " ".join((page / "index.html").read_text().split())
+            proposed = text.count(f"<strong>Lawful basis</strong> {marker}")
+            assert proposed == sum(not d.confirmed for d in system.personal_data), page
+            assert text.count(f"<strong>How long it is kept</strong> {marker}") == proposed
+        unconfirmed += sum(not d.confirmed for d in system.personal_data)
+    assert unconfirmed > 0

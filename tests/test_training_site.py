@@ -225,7 +225,10 @@ def test_a_learning_path_page_per_role(demo_site: BuiltSite) -> None:
             assert links == [f"../../{TRAINING.course_of(m).id}/{m}/" for m in path.module_ids]
         else:
             assert steps == []
-            assert "There is no course written for this role yet" in article.text()
+            assert "there is nothing you have to do first" in article.text()
+        # Courses written for the role are offered beside the path, not inside it.
+        courses = {a.attrs["href"] for a in article.find_all("a")}
+        assert {f"../../{c.id}/" for c in path.courses} <= courses
 
 
 def test_home_page_links_to_the_training(demo_site: BuiltSite) -> None:

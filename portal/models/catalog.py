@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
+    ConfigDict,
     Field,
     PlainSerializer,
     PlainValidator,
@@ -328,7 +330,19 @@ class SystemLinks(ContentModel):
     user_guide: Url | None = None
 
 
+def _require_in_schema(*names: str) -> Callable[[dict[str, Any]], None]:
+    """List fields as required in the JSON Schema that the model leaves optional, so editors
+    flag them as people type while validation still explains, in words, why each is needed."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        schema["required"] = sorted({*schema.get("required", ()), *names})
+
+    return extra
+
+
 class PersonalData(ContentModel):
+    model_config = ConfigDict(json_schema_extra=_require_in_schema("lawful_basis", "confirmed"))
+
     what: str = Field(min_length=1, description="The kinds of personal data, in plain words.")
     about: str = Field(min_length=1, description="Whose data: members, voters, volunteers...")
     purpose: str = Field(min_length=1)
@@ -342,6 +356,17 @@ class PersonalData(ContentModel):
         description="The Article 9 condition relied on, if special category data is held.",
     )
     retention: str = Field(min_length=1, description="How long it is kept and what happens then.")
+    # Optional for the same reason as lawful_basis: leaving it out is an error that says what
+    # to write. Nobody may state a legal basis as settled before the owner team has.
+    confirmed: bool | None = Field(
+        default=None,
+        description=(
+            "Whether the owner team has confirmed the lawful basis, any special category"
+            " condition and the retention. false: the pages show them as proposed, to be"
+            " confirmed by the owner team, and validation lists a warning. true only once the"
+            " owner team has confirmed them."
+        ),
+    )
 
 
 class AccessLevel(ContentModel):
@@ -349,6 +374,13 @@ class AccessLevel(ContentModel):
     level: Literal["view", "edit", "admin"]
     allows: str = Field(
         min_length=1, description="What this level lets the role do, in plain words."
+    )
+    training: list[Id] = Field(
+        default_factory=list,
+        description=(
+            "Training module ids to complete before access at this level: only what this"
+            " level needs (reading a tool usually needs none)."
+        ),
     )
 
 
@@ -359,6 +391,15 @@ class HowToAsk(ContentModel):
 
 
 class AccessPolicy(ContentModel):
+    # Fields that moved elsewhere: an old file is told where to, not asked about a typo.
+    MOVED_FIELDS: ClassVar[dict[str, str]] = {
+        "training": (
+            "training is set for each level now, so a role is asked only for what its own"
+            " level needs: move the modules under access.levels, as training: [MODULE, ...]"
+            " on each level that needs them"
+        )
+    }
+
     levels: list[AccessLevel] = Field(min_length=1)
     approver: Id = Field(description="The role that approves requests (never a named person).")
     deputies: list[Id] = Field(
@@ -366,9 +407,6 @@ class AccessPolicy(ContentModel):
     )
     how_to_ask: HowToAsk
     turnaround_working_days: int = Field(gt=0)
-    training: list[Id] = Field(
-        default_factory=list, description="Training module ids to complete first."
-    )
     review_every_months: int = Field(gt=0, description="How often granted access is reviewed.")
     leavers: str = Field(
         min_length=1, description="How access is removed when someone leaves a role."

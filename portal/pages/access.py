@@ -10,13 +10,12 @@ from portal.access import (
     access_matrix,
     approvals_for_role,
     grants_for_role,
-    training_for_role,
 )
 from portal.context import SiteContext
-from portal.learning import module_path
+from portal.learning import learning_path, module_path, study_order
 from portal.render import render
 
-__all__ = ["pages", "training_links"]
+__all__ = ["level_needs", "pages", "training_links"]
 
 
 def training_links(ctx: SiteContext) -> dict[str, TrainingLink]:
@@ -28,6 +27,18 @@ def training_links(ctx: SiteContext) -> dict[str, TrainingLink]:
     }
 
 
+def level_needs(ctx: SiteContext) -> dict[tuple[str, str], list[str]]:
+    """(system id, role id) -> the modules that level asks for and what they build on, in
+    the order to study them: what someone asking for that level has to do first."""
+    training = ctx.content.training
+    return {
+        (system.id, level.role): study_order(level.training, training)
+        for system in ctx.catalog.systems.values()
+        if system.access is not None
+        for level in system.access.levels
+    }
+
+
 def pages(ctx: SiteContext) -> dict[str, str | bytes]:
     catalog = ctx.catalog
     common = {
@@ -35,6 +46,7 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
         "levels": LEVEL_LABELS,
         "bases": LAWFUL_BASIS_LABELS,
         "training": training_links(ctx),
+        "needs": level_needs(ctx),
     }
     columns, rows = access_matrix(catalog)
     out: dict[str, str | bytes] = {
@@ -58,7 +70,7 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
             role=role,
             grants=grants_for_role(catalog, role.id),
             approvals=approvals_for_role(catalog, role.id),
-            modules=training_for_role(catalog, role.id),
+            path=learning_path(role.id, catalog, ctx.content.training),
             here=here,
             **common,
         )

@@ -13,7 +13,7 @@ from portal.engineer_docs import DOC_LABELS, EngineerDoc
 from portal.graph import affected_by, dependency_order, dependents
 from portal.health import SystemHealth
 from portal.models.catalog import Catalog, System, Team
-from portal.pages.access import training_links
+from portal.pages.access import level_needs, training_links
 from portal.render import render
 from portal.roadmap import items_for_system
 
@@ -145,6 +145,7 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
         "doc_labels": DOC_LABELS,
         "bases": LAWFUL_BASIS_LABELS,
         "training": training_links(ctx),
+        "needs": level_needs(ctx),
     }
     out: dict[str, str | bytes] = {
         "systems/index.md": render(

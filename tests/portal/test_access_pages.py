@@ -12,7 +12,7 @@ import pytest
 from portal.access import TrainingLink, access_matrix, approvals_for_role, grants_for_role
 from portal.content import load_content
 from portal.context import SiteContext, build_context
-from portal.pages import access
+from portal.pages import access, systems
 from portal.render import render
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "access_matrix"
@@ -25,6 +25,15 @@ EXPECTED_MATRIX = {
     "Staff": {"Events": "No access", "Phones": "Admin", "Wiki": "No access"},
     "Engineer": {"Events": "No access", "Phones": "No access", "Wiki": "No access"},
 }
+# The same catalogue: (role, tool) -> the training link its cell shows, for levels that ask
+# for training (the count of modules, and where on the page they are listed).
+EXPECTED_TRAINING_CELLS = {
+    ("Organiser", "Events"): ("1 module of training for Events", "#training-events"),
+    ("Organiser", "Phones"): ("2 modules of training for Phones", "#training-phones"),
+    ("Staff", "Phones"): ("1 module of training for Phones", "#training-phones"),
+}
+GDPR_BASICS = "[Fixture module gdpr-basics](../training/basics/gdpr-basics.md)"
+PHONEBANK_CALL = "[Fixture module phonebank-call](../training/basics/phonebank-call.md)"
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +50,8 @@ def _text(element: ET.Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def matrix_table(markdown: str) -> dict[str, dict[str, str]]:
-    """The matrix as read from the generated table: role -> {tool: cell text}."""
+def matrix_cells(markdown: str) -> dict[tuple[str, str], ET.Element]:
+    """The matrix's cells: (role, tool) -> the <td>."""
     match = re.search(r'<table class="gh-matrix__table">.*?</table>', markdown, re.DOTALL)
     assert match is not None
     table = ET.fromstring(match.group(0))
@@ -53,16 +62,49 @@ def matrix_table(markdown: str) -> dict[str, dict[str, str]]:
     for row in table.iterfind("tbody/tr"):
         cells = list(row)
         assert cells[0].tag == "th" and cells[0].get("scope") == "row"
+        for tool, cell in zip(columns, cells[1:], strict=True):
+            found[(_text(cells[0]), tool)] = cell
+    return found
+
+
+def matrix_table(markdown: str) -> dict[str, dict[str, str]]:
+    """The matrix as read from the generated table: role -> {tool: level shown}."""
+    found: dict[str, dict[str, str]] = {}
+    for (role, tool), cell in matrix_cells(markdown).items():
+        link = cell.find("a")
         # A dash is shown and "No access" is read aloud: the cell's text holds both.
-        found[_text(cells[0])] = {
-            tool: _text(cell).removeprefix("–")
-            for tool, cell in zip(columns, cells[1:], strict=True)
-        }
+        level = _text(cell).removesuffix(_text(link) if link is not None else "")
+        found.setdefault(role, {})[tool] = level.strip().removeprefix("–")
     return found
 
 
 def test_matrix_table_matches_the_fixture(pages: dict[str, str]) -> None:
     assert matrix_table(pages["access/index.md"]) == EXPECTED_MATRIX
+
+
+def test_matrix_cells_link_to_the_training_each_level_needs(pages: dict[str, str]) -> None:
+    page = pages["access/index.md"]
+    links = {
+        key: (_text(link), link.get("href"))
+        for key, cell in matrix_cells(page).items()
+        if (link := cell.find("a")) is not None
+    }
+    assert links == EXPECTED_TRAINING_CELLS
+    # Each tool's training is listed level by level below the matrix, linked to the modules.
+    assert (
+        "### [Phones](phones.md) {#training-phones}\n\n"
+        f"- [Organiser](roles/organiser.md), edit: {GDPR_BASICS}, {PHONEBANK_CALL}.\n"
+        f"- [Staff](roles/staff.md), admin: {GDPR_BASICS}.\n"
+    ) in page
+    assert (
+        "### [Events](events.md) {#training-events}\n\n"
+        "- [Member](roles/member.md), view: no training needed.\n"
+        f"- [Organiser](roles/organiser.md), edit: {GDPR_BASICS}.\n"
+    ) in page
+    assert "No level of Wiki asks for training" in page
+    # The lists shown on phones link to the same place.
+    assert "- [Phones](phones.md): edit, [2 training modules](#training-phones)\n" in page
+    assert "- [Events](events.md): view\n" in page
 
 
 def test_matrix_lists_for_phones_match_the_fixture(pages: dict[str, str]) -> None:
@@ -127,18 +169,19 @@ def test_how_to_get_access_page_has_steps_approvers_turnaround_training_and_data
     assert "- **Approver:** [Staff](roles/staff.md)" in page
     assert "approve when the approver cannot: [Engineer](roles/engineer.md)" in page
     assert "within 2 working days" in page
-    # Each prerequisite links to its module page (the fixture's training/basics course).
+    # Each level's training links to its module pages (the fixture's training/basics course).
     assert (
-        "- [Fixture module gdpr-basics](../training/basics/gdpr-basics.md)\n"
-        "- [Fixture module phonebank-call](../training/basics/phonebank-call.md)"
+        "## Before you ask: training {#training}\n\n"
+        "Each level asks only for the training it needs. Do the modules listed for the level "
+        "you are asking for, in this order:\n\n"
+        f"- **Organiser**, edit: {GDPR_BASICS}, {PHONEBANK_CALL}.\n"
+        f"- **Staff**, admin: {GDPR_BASICS}.\n"
     ) in page
     assert (
         "- **[Organiser](roles/organiser.md)**, edit: Run call sessions for your campaign.\n"
         in page
     )
     assert "reviewed every 6 months. Access ends with the campaign." in page
-    assert "- **Lawful basis:** Public task (UK GDPR Article 6(1)(e))" in page
-    assert "- **How long it is kept:** Kept while the campaign runs." in page
     assert "The list of people who hold access is private" in page
 
 
@@ -150,12 +193,28 @@ def test_a_system_without_a_policy_says_whom_to_ask(pages: dict[str, str]) -> No
 
 def test_role_page_lists_tools_training_and_approvals(pages: dict[str, str]) -> None:
     page = pages["access/roles/organiser.md"]
-    assert "### Events: edit\n\nPublish events." in page
-    assert "### Phones: edit\n\nRun call sessions for your campaign." in page
+    up = "../../training/basics"
     assert (
-        "- [Fixture module gdpr-basics](../../training/basics/gdpr-basics.md)\n"
-        "- [Fixture module phonebank-call](../../training/basics/phonebank-call.md)"
+        "### Events: edit {#tool-events}\n\nPublish events.\n\n"
+        f"Training first: [Fixture module gdpr-basics]({up}/gdpr-basics.md).\n"
     ) in page
+    assert (
+        "### Phones: edit {#tool-phones}\n\nRun call sessions for your campaign.\n\n"
+        f"Training first: [Fixture module gdpr-basics]({up}/gdpr-basics.md), "
+        f"[Fixture module phonebank-call]({up}/phonebank-call.md).\n"
+    ) in page
+    # Together, in study order, each module once.
+    assert (
+        "The tools above ask for these 2 modules, about 20 minutes in all:\n\n"
+        f"1. [Fixture module gdpr-basics]({up}/gdpr-basics.md)\n"
+        f"1. [Fixture module phonebank-call]({up}/phonebank-call.md)\n"
+    ) in page
+    member = pages["access/roles/member.md"]
+    assert (
+        "### Events: view {#tool-events}\n\nSign up to events.\n\nNo training needed first.\n"
+        in member
+    )
+    assert "None of the tools above asks for training first." in member
     assert "- [Events](../events.md), as the approver" in page
     staff = pages["access/roles/staff.md"]
     assert "- [Events](../events.md), as a deputy when the approver cannot" in staff
@@ -187,6 +246,28 @@ def test_training_prerequisites_become_links_once_modules_are_known(ctx: SiteCon
                 "What personal data is", "training/gdpr-for-organisers/gdpr-basics.md"
             )
         },
+        needs=access.level_needs(ctx),
     )
-    assert "- [What personal data is](../training/gdpr-for-organisers/gdpr-basics.md)" in page
-    assert "- `phonebank-call`" in page  # not known yet: stays as text
+    linked = "[What personal data is](../training/gdpr-for-organisers/gdpr-basics.md)"
+    assert f"- **Organiser**, edit: {linked}, `phonebank-call`." in page  # not known: text
+
+
+def test_proposed_lawful_basis_and_retention_are_marked_confirmed_ones_are_not(
+    ctx: SiteContext, pages: dict[str, str]
+) -> None:
+    """Phones' entry is not confirmed by its owner team (Digital); Events' is."""
+    built = {**pages, **{k: v for k, v in systems.pages(ctx).items() if isinstance(v, str)}}
+    for page in (built["access/phones.md"], built["systems/phones/index.md"]):
+        assert (
+            "- **Lawful basis** (proposed, to be confirmed by Digital): "
+            "Public task (UK GDPR Article 6(1)(e))\n"
+        ) in page
+        assert (
+            "- **How long it is kept** (proposed, to be confirmed by Digital): "
+            "Kept while the campaign runs.\n"
+        ) in page
+        assert "Digital, which owns Phones, has still to confirm them" in page
+    for page in (built["access/events.md"], built["systems/events/index.md"]):
+        assert "- **Lawful basis:** Legitimate interests (UK GDPR Article 6(1)(f))\n" in page
+        assert "- **How long it is kept:** Deleted a month after the event.\n" in page
+        assert "proposed" not in page.lower()

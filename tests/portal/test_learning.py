@@ -21,20 +21,22 @@ from portal.render import format_minutes
 REPO = Path(__file__).resolve().parents[2]
 
 
-def with_access_training(root: Path, training: dict[str, str]) -> Content:
-    """The content at ``root`` with only the named access policies asking for training."""
+def with_level_training(root: Path, training: dict[str, dict[str, str]]) -> Content:
+    """The content at ``root`` with only the named access levels asking for training.
+
+    ``training`` maps a system to {role: "module, module"}: that role's level in the system's
+    policy asks for those modules; every other level asks for none.
+    """
     for path in (root / "catalog").glob("*.yml"):
-        kept = [x for x in path.read_text().splitlines(True) if not x.startswith("  training:")]
+        kept = [x for x in path.read_text().splitlines(True) if x.strip()[:9] != "training:"]
         path.write_text("".join(kept))
-    for system, modules in training.items():
+    for system, levels in training.items():
         path = root / "catalog" / f"{system}.yml"
-        lines = [
-            line
-            for line in path.read_text().splitlines(keepends=True)
-            if not line.startswith("  training:")
-        ]
-        at = next(i for i, line in enumerate(lines) if line.startswith("  turnaround_"))
-        lines.insert(at + 1, f"  training: [{modules}]\n")
+        lines = path.read_text().splitlines(keepends=True)
+        for role, modules in levels.items():
+            at = lines.index(f"    - role: {role}\n")
+            allows = next(i for i in range(at, len(lines)) if lines[i].startswith("      allows:"))
+            lines.insert(allows + 1, f"      training: [{modules}]\n")
         path.write_text("".join(lines))
     return load_content(root)
 
@@ -50,96 +52,85 @@ def assert_prerequisites_first(path: LearningPath) -> None:
         seen.add(step.module.id)
 
 
-def test_role_with_access_training_only_gets_that_training_and_what_it_builds_on(
+def required_by_levels(content: Content, role: str) -> set[str]:
+    """Every module the levels ``role`` holds ask for, and what those build on, found by
+    walking the catalogue and the modules' prerequisites (not by the code under test)."""
+    wanted = [
+        module
+        for system in content.catalog.systems.values()
+        if system.access is not None
+        for level in system.access.levels
+        if level.role == role
+        for module in level.training
+    ]
+    found: set[str] = set()
+    while wanted:
+        module = wanted.pop()
+        if module not in found:
+            found.add(module)
+            wanted.extend(content.training.modules[module].prerequisites)
+    return found
+
+
+def test_a_path_is_the_training_the_roles_level_asks_for_and_what_it_builds_on(
     content_copy: Path,
 ) -> None:
-    """National staff have no course of their own, but Dialogue's policy (national-staff is
-    one of its levels) asks for two modules; gdpr-contact-rules builds on gdpr-basics."""
-    content = with_access_training(content_copy, {"dialogue": "phonebank-call, gdpr-contact-rules"})
+    """Dialogue's admin level (national staff) asks for two modules; gdpr-contact-rules
+    builds on gdpr-basics, which is there only for that reason."""
+    content = with_level_training(
+        content_copy, {"dialogue": {"national-staff": "phonebank-call, gdpr-contact-rules"}}
+    )
     path = learning_path("national-staff", content.catalog, content.training)
     # GDPR for organisers comes before Running a phonebank in the catalogue (by title).
     assert ids(path) == ["gdpr-basics", "gdpr-contact-rules", "phonebank-call"]
     dialogue = content.catalog.systems["dialogue"]
-    assert [step.for_access for step in path.steps] == [(dialogue,)] * 3
-    assert [step.for_role for step in path.steps] == [False] * 3
+    assert [step.for_access for step in path.steps] == [(), (dialogue,), (dialogue,)]
     assert [m.id for m in path.steps[0].needed_for] == ["gdpr-contact-rules"]
-    assert [(s.id, [m.id for m in ms]) for s, ms in path.access] == [
-        ("dialogue", ["phonebank-call", "gdpr-contact-rules"])
+    assert [(a.system.id, a.level.level, [m.id for m in a.modules]) for a in path.access] == [
+        ("dialogue", "admin", ["phonebank-call", "gdpr-contact-rules"])
     ]
-    assert path.courses == ()
-    assert path.minutes == 25 + 40 + 35  # the three modules' duration_minutes
+    assert path.minutes == sum(content.training.modules[m].duration_minutes for m in ids(path))
 
 
-def test_access_training_comes_first_then_the_role_courses_in_order(content_copy: Path) -> None:
-    content = with_access_training(
+def test_one_levels_training_is_not_asked_of_another_level(content_copy: Path) -> None:
+    """A caller's level asks for the call module, an organiser's for running a session: each
+    role's path holds its own level's training only, whatever courses are aimed at it."""
+    content = with_level_training(
         content_copy,
         {
-            "contact-creator": "doors-recording, doors-data-law",
-            "dialogue": "phonebank-call, gdpr-contact-rules",
+            "dialogue": {
+                "phonebank-volunteer": "phonebank-call",
+                "campaign-organiser": "phonebank-organise",
+            }
         },
     )
-    path = learning_path("campaign-organiser", content.catalog, content.training)
-    assert ids(path) == [
-        # Needed for access: Contact Creator's two (doors-recording needs doors-conversation)
-        # and Dialogue's two (gdpr-contact-rules needs gdpr-basics), course by course.
-        "doors-conversation",
-        "doors-recording",
-        "doors-data-law",
-        "gdpr-basics",
-        "gdpr-contact-rules",
-        "phonebank-call",
-        # Then every other module written for campaign organisers, in catalogue order.
-        "mapping-assets",
-        "mapping-power",
-        "mapping-strategy",
-        "mapping-plan",
-        "doors-evidence",
-        "gdpr-rights-requests",
-        "gdpr-breaches",
-        "relational-why",
-        "relational-one-to-ones",
-        "relational-wall-chart",
-        "relational-lawful",
-        "phonebank-plan",
-        "phonebank-rules",
-        "phonebank-organise",
-        "social-accessible-posts",
-        "social-moderation",
-        "social-misinformation",
-        "social-paid-ads",
-    ]
-    assert_prerequisites_first(path)
-    by_id = {step.module.id: step for step in path.steps}
-    assert [s.id for s in by_id["doors-conversation"].for_access] == ["contact-creator"]
-    assert by_id["mapping-assets"].for_access == ()
+    volunteer = learning_path("phonebank-volunteer", content.catalog, content.training)
+    assert ids(volunteer) == ["phonebank-call"]
+    organiser = learning_path("campaign-organiser", content.catalog, content.training)
+    # phonebank-organise builds on phonebank-plan and phonebank-rules, in course order.
+    assert ids(organiser) == ["phonebank-plan", "phonebank-rules", "phonebank-organise"]
+    assert_prerequisites_first(organiser)
+    # Members hold levels that ask for nothing: no path, though courses are written for them.
+    member = learning_path("member", content.catalog, content.training)
+    assert member.steps == ()
+    assert member.courses == tuple(
+        c for c in content.training.courses.values() if "member" in c.audience
+    )
+    assert member.courses
 
 
-def test_shipped_paths_include_the_training_access_asks_for() -> None:
-    """Each role's path holds every module its tools' access policies ask for."""
+def test_shipped_paths_hold_only_what_the_levels_each_role_holds_require() -> None:
     content = load_content(REPO)
     for role in content.catalog.roles:
         path = learning_path(role, content.catalog, content.training)
-        required = {
-            module
-            for s in content.catalog.systems.values()
-            if s.access is not None and role in {lv.role for lv in s.access.levels}
-            for module in s.access.training
-        }
-        assert required <= set(ids(path)), role
+        assert len(set(ids(path))) == len(ids(path)), role
+        assert set(ids(path)) == required_by_levels(content, role), role
         assert_prerequisites_first(path)
         for step in path.steps:
-            assert step.for_role or step.needed_for or step.for_access, step.module.id
-    # A volunteer developer's course builds on gdpr-basics, from a course not aimed at them:
-    # it comes just before the module that needs it, and the course order is kept otherwise.
-    path = learning_path("volunteer-developer", content.catalog, content.training)
-    assert ids(path) == [
-        "volunteer-how-it-works",
-        "volunteer-glasshouse-start",
-        "gdpr-basics",
-        "volunteer-first-contribution",
-        "volunteer-accessible-offline",
-    ]
-    assert learning_path("data-protection-officer", content.catalog, content.training).steps == ()
+            assert step.for_access or step.needed_for, step.module.id
+    # Levels for reading and for one's own record ask for nothing, so a member has no path.
+    assert required_by_levels(content, "member") == set()
+    assert learning_path("member", content.catalog, content.training).steps == ()
 
 
 def test_module_path_is_where_the_module_page_is_generated() -> None:

@@ -66,3 +66,12 @@ def test_module_schema_rejects_an_unassessable_exercise() -> None:
     broken = {**data, "exercises": [{**data["exercises"][0], "assesses": []}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def test_schema_asks_each_personal_data_entry_whether_it_is_confirmed() -> None:
+    """Editors see the missing marker as they type, before validation says so."""
+    schema = json.loads((REPO / "schemas" / "system.schema.json").read_text())
+    data = load_document(REPO / "catalog" / "events.yml", root=REPO).data
+    entry = {k: v for k, v in data["personal_data"][0].items() if k != "confirmed"}
+    with pytest.raises(jsonschema.ValidationError, match="'confirmed' is a required property"):
+        jsonschema.validate({**data, "personal_data": [entry]}, schema)

@@ -180,21 +180,17 @@ def test_headings_in_fields_and_code_in_body_lines(content_copy: Path) -> None:
     )
 
 
-def test_unknown_module_in_access_policy_is_rejected(content_copy: Path) -> None:
+def test_unknown_module_in_an_access_level_is_rejected(content_copy: Path) -> None:
     path = content_copy / "catalog" / "contact-creator.yml"
-    text = "".join(
-        line for line in path.read_text().splitlines(True) if not line.startswith("  training:")
-    )
-    path.write_text(text)
     edit(
         path,
-        "  turnaround_working_days: 5\n",
-        "  turnaround_working_days: 5\n  training: [doors-recordng]\n",
+        "      training: [gdpr-basics, doors-data-law, doors-recording]\n",
+        "      training: [gdpr-basics, doors-data-law, doors-recordng]\n",
     )
     (problem,) = problems_for(content_copy)
-    line = line_of(path, "training: [doors-recordng]")
+    line = line_of(path, "doors-recordng")
     assert problem == (
-        f"catalog/contact-creator.yml:{line}: access.training[0]: no training module "
+        f"catalog/contact-creator.yml:{line}: access.levels[0].training[2]: no training module "
         '"doors-recordng"; use a module id from training/, such as one listed in a course.yml'
     )
 
