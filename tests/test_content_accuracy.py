@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from portal.load_training import load_training
 from tests.conftest import REPO
 
 GUIDE = REPO / "site_src" / "guides" / "gdpr.md"
@@ -24,6 +25,7 @@ ICO_CAMPAIGNING_DM = (
     "political-campaigning-opinion-research-and-direct-marketing"
 )
 ARTICLE_12 = "legislation.gov.uk/eur/2016/679/article/12"
+PECR = "legislation.gov.uk/uksi/2003/2426"
 
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 # A list item, table row or heading starts a new run of text; a wrapped line continues one.
@@ -52,6 +54,7 @@ EVERY_REQUEST = re.compile(
 # "The same one-month deadline applies to erasure too" names one kind without implying it is
 # the only one.
 SHARED = re.compile(r"\b(?:too|also|as well|same)\b", re.IGNORECASE)
+INSTIGATE = re.compile(r"\binstigat\w*", re.IGNORECASE)
 
 
 def plain(text: str) -> str:
@@ -178,3 +181,20 @@ def test_a_page_with_the_rights_deadline_says_it_covers_every_request(path: Path
     assert general, f"{_name(path)}: no sentence says one month applies to every request"
     assert re.search(r"two (?:further |more )?months", text), f"{_name(path)}: no extension"
     assert any(ARTICLE_12 in url for url in links(text)), f"{_name(path)}: Article 12 not cited"
+
+
+def test_relational_course_teaches_and_practises_the_instigator_rule() -> None:
+    """PECR reg 22: whoever instigates a marketing text is responsible, not only the sender."""
+    training, _ = load_training(REPO)
+    course = training.courses["relational-organising"]
+    teaching = {}
+    for module in training.modules_of(course):
+        body = training.bodies[module.id]
+        taught = [s for s in sentences(body) if INSTIGATE.search(s) and re.search(r"\btext", s)]
+        practised = [e.title for e in module.exercises if INSTIGATE.search(e.solution)]
+        checked = [c.question for c in module.self_checks if INSTIGATE.search(c.answer)]
+        cites_pecr = any(PECR in url for url in links(body))
+        teaching[module.id] = (taught, practised, checked, cites_pecr)
+        if taught and practised and checked and cites_pecr:
+            return
+    pytest.fail(f"no relational module teaches, practises and cites the rule: {teaching}")
