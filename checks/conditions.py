@@ -141,7 +141,9 @@ class Observation:
             return f"a list of {len(value)}"
         if not isinstance(value, str):
             return json.dumps(value)
-        text = self.redact(" ".join(value.split()))
+        # Blank secrets before folding whitespace: folding first turns a secret with inner
+        # spaces into text that no longer matches it, and the folded secret would be shown.
+        text = self.redact(" ".join(self.redact(value).split()))
         if len(text) > _SHOWN:
             text = text[: _SHOWN - 1] + "…"
         return json.dumps(text, ensure_ascii=False)

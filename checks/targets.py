@@ -78,7 +78,9 @@ class Target:
 
     def redact(self, text: str) -> str:
         """``text`` with every secret value, and a private system's address, blanked out."""
-        for secret in sorted(self.secrets, key=len, reverse=True):
+        # A secret's folded form too ("a  b" as "a b"): reasons fold runs of whitespace.
+        forms = {form for secret in self.secrets for form in (secret, " ".join(secret.split()))}
+        for secret in sorted(forms, key=len, reverse=True):
             if secret:
                 text = text.replace(secret, SECRET)
         if not self.public:

@@ -70,7 +70,8 @@ def test_secret_and_private_address_never_appear_in_anything_the_run_writes(
             "events": {
                 "check": {
                     "url": estate.url("/headers"),
-                    "headers": header,
+                    # A copy: PyYAML writes a shared object as an alias, which content refuses.
+                    "headers": dict(header),
                     "conditions": ['body contains "no such text"'],
                     "retries": 0,
                 }
@@ -166,3 +167,42 @@ def test_an_unset_secret_stops_the_run_before_any_probe(
         " GLASSHOUSE_TEST_UNSET, which is not set\n"
     )
     assert not history.exists()
+
+
+def test_a_secret_with_inner_spaces_is_blanked_before_whitespace_is_folded(
+    estate: Estate, content_copy: Path, tmp_path: Path
+) -> None:
+    """Reasons fold runs of whitespace; folding first would turn "a  b" into "a b", which no
+    longer matches the secret, and the folded secret would be quoted back."""
+    left, right = "tok_" + secrets.token_hex(10), secrets.token_hex(10)
+    token = f"{left}  \t {right}"
+    override = {
+        "systems": {
+            "dialogue": {
+                "check": {
+                    "url": estate.url("/echo"),
+                    "method": "POST",
+                    "headers": {"Authorization": "Bearer ${DIALOGUE_HEALTH_TOKEN}"},
+                    "conditions": ['json.authorization == "Bearer nope"'],
+                    "retries": 0,
+                }
+            }
+        }
+    }
+    override_file = tmp_path / "override.yml"
+    override_file.write_text(yaml.safe_dump(override))
+    history = tmp_path / "out" / "history"
+    env = {**os.environ, "DIALOGUE_HEALTH_TOKEN": token}
+    run = checks_cli(
+        content_copy, "run", "--override", str(override_file), "--history", str(history), env=env
+    )
+    assert run.returncode == 0, run.stderr
+    rows = read_history(history)
+    assert rows["dialogue"][0].detail == (
+        'condition not met: json.authorization == "Bearer nope"'
+        ' (json.authorization is "Bearer [secret]")'
+    )
+    written = b"".join(p.read_bytes() for p in history.rglob("*") if p.is_file())
+    written += (run.stdout + run.stderr).encode()
+    for forbidden in (left, right):
+        assert forbidden.encode() not in written
