@@ -292,7 +292,9 @@ def test_measured_outages_reach_each_feed(built: Built) -> None:
                     assert f"{minutes} minutes" in entry.summary
                 else:
                     assert "ongoing" in entry.summary.lower()
-                assert entry.link.endswith(f"/status/{system}/#outage-{run.start:%Y%m%dT%H%MZ}")
+                anchor = f"outage-{run.start:%Y%m%dT%H%MZ}"
+                assert entry.link.endswith(f"/status/{system}/#{anchor}")
+                assert anchor in {n.attrs.get("id") for n in page(built, "status", system).iter()}
     # The written reports are still there, told apart from the measured ones.
     written = [e for e in everything.entries if "incident" in {t.term for t in e.tags}]
     assert len(written) == 5
