@@ -24,6 +24,7 @@ PAGE_TYPES: dict[str, str] = {
     "status-overview": "/status/",
     "system-status": "/status/dialogue/",
     "incident": "/status/incidents/2026-11-20-dialogue-calls-dropping/",
+    "incident-history": "/status/incidents/",
     "training-catalogue": "/training/",
     "course": "/training/community-mapping/",
     "module": "/training/community-mapping/mapping-assets/",
