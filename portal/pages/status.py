@@ -128,7 +128,7 @@ def _incident_entries(ctx: SiteContext, incidents: Sequence[Incident]) -> list[F
     return entries
 
 
-def _outage_entries(outages: Sequence[MeasuredOutage], ctx: SiteContext) -> list[FeedEntry]:
+def _outage_entries(ctx: SiteContext, outages: Sequence[MeasuredOutage]) -> list[FeedEntry]:
     """One entry per measured outage, marked as measured: nobody wrote it. Its id is its start,
     so the entry is updated in place (not repeated) when the outage ends."""
     entries = []
@@ -215,7 +215,7 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
             ctx,
             "feeds/incidents.xml",
             "incidents",
-            _incident_entries(ctx, ctx.content.incidents) + _outage_entries(outages, ctx),
+            _incident_entries(ctx, ctx.content.incidents) + _outage_entries(ctx, outages),
         ),
         "feeds/maintenance.xml": _feed(
             ctx,
@@ -275,7 +275,7 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
             f"feeds/{system.id}.xml",
             f"{system.name} incidents and maintenance",
             _incident_entries(ctx, incidents)
-            + _outage_entries(ctx.outages[system.id], ctx)
+            + _outage_entries(ctx, ctx.outages[system.id])
             + _maintenance_entries(ctx, windows),
         )
     return out
