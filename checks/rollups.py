@@ -74,8 +74,8 @@ def rollup_rounds(system: str, rounds: Sequence[Round]) -> list[DailyRollup]:
         latencies: list[int] = []
         for one in day_rounds:
             counts[one.outcome] += 1
-            if one.outcome != "down" and one.latest.latency_ms is not None:
-                latencies.append(one.latest.latency_ms)
+            if one.response_ms is not None:
+                latencies.append(one.response_ms)
         latencies.sort()
         rollups.append(
             DailyRollup(

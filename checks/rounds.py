@@ -27,6 +27,13 @@ class Round:
     outcome: Outcome
     latest: ProbeResult  # the row that decided the outcome, for its detail and latency
 
+    @property
+    def response_ms(self) -> int | None:
+        """How fast the tool answered (up or degraded), else None. A down round's latency is
+        how long the probe waited (a refused connection fails within a millisecond), which is
+        no response time: counting it would show a broken tool as the fastest."""
+        return None if self.outcome == "down" else self.latest.latency_ms
+
 
 def slot_start(moment: datetime, interval: timedelta) -> datetime:
     """The start of the schedule slot ``moment`` falls in (slots counted from the Unix epoch).

@@ -131,7 +131,8 @@ def latency_chart(prefix: str, days: Sequence[DaySummary], *, title: str) -> str
             f"{days[worst[0]].day:%d %b %Y}."
         )
     else:
-        described = f"No response times were recorded in these {len(days)} days."
+        # A failed check's latency is not a response time (see Round.response_ms).
+        described = f"No successful checks in these {len(days)} days, so no response times."
     return (
         f'<svg class="gh-latency" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{prefix}-lt {prefix}-ld" focusable="false">'

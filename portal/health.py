@@ -47,7 +47,7 @@ class SystemHealth:
     system: str
     state: State | None  # None: unknown (never checked, or checks stale)
     last_checked: datetime | None
-    latency_ms: int | None
+    latency_ms: int | None  # of the last check, only if it answered (see Round.response_ms)
     detail: str
     stale: bool
     figures: tuple[Figure, ...]  # 24 hours, 7, 30 and 90 days
@@ -148,7 +148,7 @@ def system_health(
         system=system,
         state=state,
         last_checked=last.time,
-        latency_ms=last.latest.latency_ms,
+        latency_ms=last.response_ms,
         detail=last.latest.detail,
         stale=stale,
         figures=tuple(figures),

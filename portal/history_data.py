@@ -31,6 +31,9 @@ class SystemHistory:
     exact_days: frozenset[date] = frozenset()  # days whose every round is in ``rounds``
     rollups: tuple[DailyRollup, ...] = ()  # every day with data, oldest first
     first: datetime | None = None  # the first round ever recorded
+    # Where the unbroken run of raw rounds that ends now begins (None: ``rounds`` has no gaps
+    # but the data's own). Outages are measured over it; older exact days are islands.
+    outage_from: datetime | None = None
     by_day: dict[date, DailyRollup] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -43,6 +46,14 @@ class SystemHistory:
 def _days(start: datetime, end: datetime) -> set[date]:
     first, last = start.date(), end.date()
     return {first + timedelta(days=i) for i in range((last - first).days + 1)}
+
+
+def _last_day_with_up(rollups: Sequence[DailyRollup], *, before: date) -> datetime:
+    """The start of the last day before ``before`` with an up round (else of the first day
+    with data): an outage still going at ``before`` began after that day's last up round."""
+    with_up = [r.day for r in rollups if r.day < before and r.up]
+    day = with_up[-1] if with_up else (rollups[0].day if rollups else before)
+    return datetime.combine(min(day, before), time(0), tzinfo=UTC)
 
 
 def from_rows(rows: Sequence[ProbeResult], *, quorum: int = 1) -> SystemHistory:
@@ -77,6 +88,17 @@ def load_histories(
         days = rollups.get(system, [])
         exact = _days(recent_start, now)
         rounds = recent_rounds(history_root, system, recent_start, quorum, until=now)
+        outage_from = recent_start
+        if rounds and rounds[0].outcome != "up":
+            # Failing since before the recent days: read back to where it began, so the
+            # outage is measured from its real start (and keeps its feed id from day to day).
+            outage_from = _last_day_with_up(days, before=recent_start.date())
+            if outage_from < recent_start:
+                earlier = recent_start - timedelta(seconds=1)
+                rounds = (
+                    recent_rounds(history_root, system, outage_from, quorum, until=earlier) + rounds
+                )
+                exact |= _days(outage_from, earlier)
         # Older windows are read one by one, so an old maintenance window costs its own days.
         for start, end in (windows or {}).get(system, []):
             if start >= recent_start or start > now:
@@ -100,5 +122,6 @@ def load_histories(
             exact_days=frozenset(exact),
             rollups=tuple(days),
             first=first,
+            outage_from=outage_from,
         )
     return histories

@@ -23,9 +23,21 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("maintenance", "integer", "Failed rounds inside a planned maintenance window"),
     ("coverage_percent", "number", "checks_run / checks_expected x 100, capped at 100"),
     ("uptime_percent", "number", "(up + degraded) / (up + degraded + down) x 100; empty if none"),
-    ("latency_p50_ms", "integer", "Median response time, milliseconds"),
-    ("latency_p95_ms", "integer", "95th percentile response time, milliseconds"),
-    ("latency_max_ms", "integer", "Slowest response, milliseconds"),
+    (
+        "latency_p50_ms",
+        "integer",
+        "Median response time of the checks that answered (up or degraded), ms; empty if none did",
+    ),
+    (
+        "latency_p95_ms",
+        "integer",
+        "95th percentile response time of the checks that answered, ms; empty if none did",
+    ),
+    (
+        "latency_max_ms",
+        "integer",
+        "Slowest answer of the checks that answered, ms; empty if none did",
+    ),
 )
 
 

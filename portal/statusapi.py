@@ -4,6 +4,12 @@ Existing Statuspage widgets and monitoring tools read it unchanged. One delibera
 Statuspage has no "unknown" component state, and reporting a system we have no data for as
 operational would be false, so such systems are left out of ``components`` and listed in the
 extension field ``glasshouse.unknown_components``.
+
+Two more facts Statuspage has no place for go in the same extension object, so the documented
+shape stays valid: ``glasshouse.measured_outages`` (outages our checks measured: Statuspage's
+``incidents`` are written by people, with their updates, and a measurement has none) and
+``glasshouse.affected_components`` (tools that need a tool that is down; their own component
+status stays what their own check found).
 """
 
 from __future__ import annotations
@@ -155,6 +161,33 @@ def _maintenance(
     return found
 
 
+def _measured_outages(ctx: SiteContext) -> list[dict[str, Any]]:
+    site = ctx.catalog.portal.site_url.rstrip("/")
+    return [
+        {
+            "component_id": o.system,
+            "name": o.name,
+            "status": "ongoing" if o.end is None else "ended",
+            "impact": COMPONENT_STATUS[o.worst],
+            "started_at": _t(o.start),
+            "ended_at": _t(o.end),
+            "minutes": o.minutes,
+            "failed_checks": o.failed_checks,
+            "detail": o.detail,
+            "source": "measured by our checks",
+            "shortlink": f"{site}/status/{o.system}/#{o.anchor}",
+        }
+        for o in ctx.all_outages()
+    ]
+
+
+def _affected(ctx: SiteContext) -> list[dict[str, Any]]:
+    return [
+        {"id": system_id, "name": ctx.catalog.systems[system_id].name, "because": list(causes)}
+        for system_id, causes in ctx.affected.items()
+    ]
+
+
 def summary_json(ctx: SiteContext) -> str:
     page = _page(ctx)
     components, unknown = _components(ctx, page["id"])
@@ -166,7 +199,13 @@ def summary_json(ctx: SiteContext) -> str:
             _incident(ctx, i, page["id"]) for i in ctx.content.incidents if i.resolved is None
         ],
         "scheduled_maintenances": _maintenance(ctx, ctx.content.maintenance, page["id"]),
-        "glasshouse": {"unknown_components": unknown, "stale": ctx.stale},
+        "glasshouse": {
+            "unknown_components": unknown,
+            "stale": ctx.stale,
+            "summary": ctx.headline,
+            "measured_outages": _measured_outages(ctx),
+            "affected_components": _affected(ctx),
+        },
     }
     return json.dumps(body, indent=1, sort_keys=True) + "\n"
 

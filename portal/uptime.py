@@ -9,6 +9,8 @@ The rules, published on the site's method page:
 - Rounds that should have run at the configured interval but did not are *unknown*. They are
   never counted as up; *coverage* = rounds that ran / rounds expected says how much is known.
 - Days are UTC days. "7 days" is today (so far) and the six days before it.
+- Response times come only from rounds that answered (up or degraded): a down round's
+  latency is how long the probe waited, not how fast the tool was.
 """
 
 from __future__ import annotations
@@ -185,7 +187,7 @@ def summarise_days(
     for day in days:
         start, end = _day_bounds(day, now)
         todays = by_day.get(day, [])
-        latencies = [r.latest.latency_ms for r in todays if r.latest.latency_ms is not None]
+        latencies = [r.response_ms for r in todays if r.response_ms is not None]
         summaries.append(
             DaySummary(
                 day=day,

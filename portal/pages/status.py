@@ -6,27 +6,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from checks.incidents import DetectedIncident, detect_incidents
 from portal.badges import badge_json, badge_svg
 from portal.charts import BAR_LEGEND, latency_chart, uptime_bars
 from portal.context import SiteContext
 from portal.feeds import FeedEntry, atom_feed
 from portal.health import day_summaries, windows_for
-from portal.history_data import RECENT_DAYS
 from portal.models.incidents import Incident, Maintenance
 from portal.opendata import datapackage_json, days_csv
-from portal.render import render
+from portal.outages import OUTAGE_DAYS, MeasuredOutage
+from portal.render import format_minutes, render
 from portal.roadmap import items_for_system
 from portal.statusapi import status_json, summary_json
 from portal.uptime import DaySummary
 
-__all__ = ["OUTAGE_DAYS", "RESERVED_IDS", "Measured", "pages"]
+__all__ = ["RESERVED_IDS", "Measured", "pages"]
 
-# Measured outages are listed for the days whose raw rounds every build reads (today and
-# yesterday); older ones show in the daily bars and their day-by-day text.
-OUTAGE_DAYS = RECENT_DAYS
 # Pages under status/ that a system id must not shadow.
 RESERVED_IDS = frozenset({"index", "method", "maintenance", "incidents"})
 _BADGE_MESSAGE = {
@@ -42,20 +38,30 @@ _BADGE_MESSAGE = {
 class Month:
     key: str  # YYYY-MM
     label: str  # November 2026
-    incidents: tuple[Incident, ...]
+    incidents: tuple[Incident, ...]  # written reports, newest first
+    outages: tuple[MeasuredOutage, ...] = ()  # measured by the checks, newest first
 
 
 def _started(incident: Incident) -> datetime:
     return incident.started
 
 
-def _months(incidents: Sequence[Incident]) -> list[Month]:
-    by_month: dict[str, list[Incident]] = defaultdict(list)
+def _months(incidents: Sequence[Incident], outages: Sequence[MeasuredOutage]) -> list[Month]:
+    """Months with a written report or a measured outage, newest first."""
+    written: dict[str, list[Incident]] = defaultdict(list)
+    measured: dict[str, list[MeasuredOutage]] = defaultdict(list)
     for incident in incidents:
-        by_month[f"{incident.started:%Y-%m}"].append(incident)
+        written[f"{incident.started:%Y-%m}"].append(incident)
+    for outage in outages:
+        measured[f"{outage.start:%Y-%m}"].append(outage)
     return [
-        Month(key, f"{items[0].started:%B %Y}", tuple(sorted(items, key=_started, reverse=True)))
-        for key, items in sorted(by_month.items(), reverse=True)
+        Month(
+            key,
+            f"{datetime.strptime(key, '%Y-%m'):%B %Y}",
+            tuple(sorted(written[key], key=_started, reverse=True)),
+            tuple(sorted(measured[key], key=lambda o: (o.start, o.system), reverse=True)),
+        )
+        for key in sorted(written.keys() | measured.keys(), reverse=True)
     ]
 
 
@@ -100,16 +106,6 @@ def _measured(ctx: SiteContext, incident: Incident) -> list[Measured]:
     return found
 
 
-def _outages(ctx: SiteContext, system_id: str) -> list[DetectedIncident]:
-    """Outages the checks measured in the last week, newest first."""
-    history = ctx.histories.get(system_id)
-    if history is None:
-        return []
-    since = datetime.combine(ctx.now.date() - timedelta(days=OUTAGE_DAYS - 1), time(0), tzinfo=UTC)
-    rounds = [r for r in history.rounds if since <= r.time <= ctx.now]
-    return list(reversed(detect_incidents(system_id, rounds)))
-
-
 def _url(ctx: SiteContext, path: str) -> str:
     return ctx.catalog.portal.site_url.rstrip("/") + "/" + path
 
@@ -129,6 +125,29 @@ def _incident_entries(ctx: SiteContext, incidents: Sequence[Incident]) -> list[F
                     categories=("incident", incident.severity, *incident.systems),
                 )
             )
+    return entries
+
+
+def _outage_entries(ctx: SiteContext, outages: Sequence[MeasuredOutage]) -> list[FeedEntry]:
+    """One entry per measured outage, marked as measured: nobody wrote it. Its id is its start,
+    so the entry is updated in place (not repeated) when the outage ends."""
+    entries = []
+    for o in outages:
+        page = _url(ctx, f"status/{o.system}/")
+        if o.end is None:
+            title = f"Measured outage: {o.name} {o.what}, ongoing"
+        else:
+            title = f"Measured outage: {o.name} was {o.what} for {format_minutes(o.minutes)}"
+        entries.append(
+            FeedEntry(
+                id=f"{page}#{o.anchor}",
+                title=title,
+                updated=o.end or o.start,
+                link=f"{page}#{o.anchor}",
+                summary=o.sentence(),
+                categories=("measured", o.worst, o.system),
+            )
+        )
     return entries
 
 
@@ -178,7 +197,8 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
     now = ctx.now
     upcoming = [m for m in ctx.content.maintenance if m.ends > now]
     past = [m for m in ctx.content.maintenance if m.ends <= now]
-    months = _months(ctx.content.incidents)
+    outages = ctx.all_outages()
+    months = _months(ctx.content.incidents, outages)
     common = {"ctx": ctx, "charts": charts, "legend": BAR_LEGEND, "upcoming": upcoming}
     out: dict[str, str | bytes] = {
         "status/index.md": render("status/overview.md.j2", **common),
@@ -186,11 +206,16 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
         "status/maintenance.md": render(
             "status/maintenance.md.j2", ctx=ctx, upcoming=upcoming, past=list(reversed(past))
         ),
-        "status/incidents/index.md": render("status/incidents.md.j2", ctx=ctx, months=months),
+        "status/incidents/index.md": render(
+            "status/incidents.md.j2", ctx=ctx, months=months, outages=outages
+        ),
         "api/v2/summary.json": summary_json(ctx),
         "api/v2/status.json": status_json(ctx),
         "feeds/incidents.xml": _feed(
-            ctx, "feeds/incidents.xml", "incidents", _incident_entries(ctx, ctx.content.incidents)
+            ctx,
+            "feeds/incidents.xml",
+            "incidents",
+            _incident_entries(ctx, ctx.content.incidents) + _outage_entries(ctx, outages),
         ),
         "feeds/maintenance.xml": _feed(
             ctx,
@@ -237,7 +262,7 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
             incidents=incidents,
             windows=windows,
             roadmap_items=items_for_system(ctx.content, system.id),
-            outages=_outages(ctx, system.id),
+            outages=ctx.outages[system.id],
             outage_days=OUTAGE_DAYS,
             interval=ctx.catalog.portal.probes.interval_minutes,
         )
@@ -249,6 +274,8 @@ def pages(ctx: SiteContext) -> dict[str, str | bytes]:
             ctx,
             f"feeds/{system.id}.xml",
             f"{system.name} incidents and maintenance",
-            _incident_entries(ctx, incidents) + _maintenance_entries(ctx, windows),
+            _incident_entries(ctx, incidents)
+            + _outage_entries(ctx, ctx.outages[system.id])
+            + _maintenance_entries(ctx, windows),
         )
     return out

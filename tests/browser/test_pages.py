@@ -24,6 +24,7 @@ PAGE_TYPES: dict[str, str] = {
     "status-overview": "/status/",
     "system-status": "/status/dialogue/",
     "incident": "/status/incidents/2026-11-20-dialogue-calls-dropping/",
+    "incident-history": "/status/incidents/",
     "training-catalogue": "/training/",
     "course": "/training/community-mapping/",
     "module": "/training/community-mapping/mapping-assets/",
@@ -102,3 +103,31 @@ def test_status_overview_reads_with_javascript_off(
         text = items.nth(i).inner_text()
         assert any(s in text for s in ("Operational", "Degraded", "Down", "No data"))
         assert "90 days" in text
+    # At the top, one row per tool: its name, its state in words and its 90-day figure, all
+    # inside the page's column (nothing cut off or pushed sideways at 320 px).
+    rows = v.page.locator("table.gh-glance tbody tr")
+    assert rows.count() == items.count()
+    column = v.page.locator("article").bounding_box()
+    table = v.page.locator("table.gh-glance").bounding_box()
+    assert column is not None and table is not None
+    assert table["x"] + table["width"] <= column["x"] + column["width"]
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("th, td").all_inner_texts()
+        assert cells[0].strip()
+        assert any(s in cells[1] for s in ("Operational", "Degraded", "Down", "No data"))
+        assert cells[2].strip().endswith("%") or cells[2].strip() == "no data"
+
+
+@pytest.mark.parametrize("path", ["/status/", "/status/dialogue/"])
+def test_status_day_lists_are_not_numbered_with_letters(
+    visit: Callable[..., Visit], site_server: SiteServer, path: str
+) -> None:
+    v = visit(width=390)
+    v.page.goto(site_server.base_url + path)
+    markers = v.page.evaluate(
+        "Array.from(document.querySelectorAll('article li'))"
+        ".map(li => getComputedStyle(li).listStyleType)"
+    )
+    assert markers
+    lettered = {"lower-alpha", "upper-alpha", "lower-latin", "upper-latin", "lower-roman"}
+    assert not lettered & set(markers), sorted(set(markers))
