@@ -9,8 +9,8 @@ it does (resolving, connecting, TLS, reading and decoding the body, judging the 
 since a body that trickles in one byte at a time never trips a per-read timeout, and a pattern
 search never trips any. A body is decoded only when a condition reads it, and never past
 ``MAX_BODY_BYTES`` (``checks.bodies``). A failed attempt is retried (``Target.retries``) before
-the probe records down. Every reason is passed through
-``Target.redact`` so no secret, and no private address, reaches a record.
+the probe records down. Every reason is passed through ``Target.redact`` so no secret, and no
+private address, reaches a record.
 """
 
 from __future__ import annotations
