@@ -35,10 +35,15 @@ class _Layer:
         self._wbits = _WBITS[name]
         self._inflate = zlib.decompressobj(self._wbits)
         self._pending = b""
-        self._started = False
+        # What was pushed before any output, while "deflate" may still turn out to be raw.
+        self._replay: bytes | None = b"" if name == "deflate" else None
 
     def push(self, data: bytes) -> None:
         self._pending += data
+        if self._replay is not None:
+            self._replay += data
+            if len(self._replay) > STEP:
+                self._replay = None  # no output this far in: not a header problem after all
 
     def pull(self) -> bytes:
         """At most STEP decoded bytes; empty once every byte pushed so far is used up."""
@@ -47,14 +52,16 @@ class _Layer:
         try:
             out = self._inflate.decompress(self._pending, STEP)
         except zlib.error as exc:
-            if self.name == "deflate" and not self._started and self._wbits == _ZLIB:
+            if self._replay is not None and self._wbits == _ZLIB:
                 # "deflate" is meant to be zlib-wrapped, but some servers send it raw.
                 self._wbits = _RAW_DEFLATE
                 self._inflate = zlib.decompressobj(self._wbits)
+                self._pending = self._replay
                 return self.pull()
             raise UnreadableBody(f"the body is not valid {self.name} ({exc})") from exc
-        self._started = True
         self._pending = self._inflate.unconsumed_tail
+        if out:
+            self._replay = None
         return out
 
 
