@@ -58,6 +58,11 @@ class _Scanner:
         index = self.pos + ahead
         return self.text[index] if index < len(self.text) else ""
 
+    def next_in(self, chars: str) -> bool:
+        """Whether the next character is one of ``chars`` (never at the end of the pattern)."""
+        char = self.peek()
+        return bool(char) and char in chars
+
     def sequence(self) -> tuple[list[str | None], bool]:
         """Options up to a closing parenthesis or the end: their first characters, and whether
         any of them holds a quantifier."""
@@ -91,7 +96,7 @@ class _Scanner:
             return _Item(None)
         if char == "(":
             return self.group()
-        if char in "^$":
+        if char in ("^", "$"):
             return _Item(None, zero_width=True)
         if char == ".":
             return _Item(None)
@@ -112,7 +117,7 @@ class _Scanner:
         # first character is not known here, which the rule treats as "could be anything".
         if char == "N" and self.peek() == "{":
             self.pos = self.text.index("}", self.pos) + 1
-        elif char in "xuU":
+        elif char in ("x", "u", "U"):
             self.pos += {"x": 2, "u": 4, "U": 8}[char]
         elif char.isdigit():
             while self.peek().isdigit() and self.pos < len(self.text):
@@ -154,7 +159,7 @@ class _Scanner:
                 self.pos = self.text.index(">", self.pos) + 1
             else:
                 # (?: (?> (?= (?! (?<= (?<!: lookarounds match no text of their own.
-                zero_width = self.peek(1) in "=!" or self.peek(1) == "<"
+                zero_width = self.peek(1) in ("=", "!", "<")
                 self.pos += 3 if self.peek(1) == "<" else 2
         firsts, holds = self.sequence()
         self.pos += 1  # the closing parenthesis
@@ -163,11 +168,10 @@ class _Scanner:
 
     def quantifier(self, item: _Item) -> bool:
         """Read a quantifier after ``item``, if any, and apply the rule; True if one was read."""
-        char = self.peek()
-        repeats = char in "*+"
-        if char in "*+?":
+        repeats = self.next_in("*+")
+        if self.next_in("*+?"):
             self.pos += 1
-        elif char == "{":
+        elif self.next_in("{"):
             found = _QUANTIFIER.match(self.text, self.pos)
             if found is None or not (found.group("low") or found.group("comma")):
                 raise UnsafePattern(
@@ -181,7 +185,7 @@ class _Scanner:
                 repeats = int(found.group("low")) > 1
         else:
             return False
-        if self.peek() in "?+":
+        if self.next_in("?+"):
             self.pos += 1  # lazy or possessive: as slow to search, in the worst case
         if repeats and item.branches:
             self.refuse_repeated_group(item)

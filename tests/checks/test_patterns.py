@@ -46,6 +46,10 @@ SAFE = [
     "[{]ok[}]",
     "(?P<word>o)k(?P=word)*",
     "a" * MAX_PATTERN_LENGTH,
+    # A group that ends the pattern is not repeated by the end of the text.
+    "x(?:a+)",
+    "(x|xy)",
+    "ok(a|.)",
 ]
 
 
