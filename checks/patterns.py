@@ -20,6 +20,7 @@ private); it only runs on patterns that already compiled, so it can assume valid
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import regex
@@ -219,10 +220,19 @@ def compile_pattern(pattern: str) -> regex.Pattern[str]:
             f" most {MAX_PATTERN_LENGTH}"
         )
     try:
-        re.compile(pattern)
+        with warnings.catch_warnings():
+            # re warns of [[ or -- in a class, which may one day mean a set operation: refuse
+            # it here rather than print a warning in the middle of validation's report.
+            warnings.simplefilter("error", FutureWarning)
+            re.compile(pattern)
     except re.error as exc:
         raise UnsafePattern(
             f"is not a valid regular expression ({exc.msg} at position {exc.pos})"
+        ) from exc
+    except FutureWarning as exc:
+        raise UnsafePattern(
+            f"is read differently by other regular expression engines ({exc}); write \\[ for"
+            " a bracket, and \\-, \\&, \\~ or \\| for a doubled one inside [...]"
         ) from exc
     _Scanner(pattern).sequence()
     return regex.compile(pattern, regex.VERSION0)

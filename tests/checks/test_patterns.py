@@ -30,6 +30,7 @@ UNSAFE: list[tuple[str, str]] = [
     ('{"ok"', "has a { that does not start a repeat such as {2,5}; write \\{ for a brace"),
     ("(?x)a +", "uses the x (verbose) flag, which checks do not allow; write the pattern without spaces or comments"),
     ("[", "is not a valid regular expression (unterminated character set at position 0)"),
+    ("[[a]", "is read differently by other regular expression engines (Possible nested set at position 1); write \\[ for a bracket, and \\-, \\&, \\~ or \\| for a doubled one inside [...]"),
     ("a" * (MAX_PATTERN_LENGTH + 1), f"is {MAX_PATTERN_LENGTH + 1} characters long; a regular expression in a check may have at most {MAX_PATTERN_LENGTH}"),
 ]  # fmt: skip
 
