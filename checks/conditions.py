@@ -16,12 +16,14 @@ the JSON body; ``.key`` and ``[index]`` steps), ``header.NAME`` (a response head
 addresses a DNS check resolved). Operators: ``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``,
 ``contains``, ``not contains``, ``matches`` (a regular expression, searched), ``exists`` and
 ``absent`` (these two take no value). Text values are written in double quotes; ``true``,
-``false`` and ``null`` compare with JSON values.
+``false`` and ``null`` compare with JSON values. A ``matches`` pattern is Python ``re`` syntax,
+vetted against catastrophic backtracking by ``checks.patterns``.
 
 Parsing is the validation: ``parse_condition`` raises ``ConditionError`` whose message says what
 is wrong and what is allowed, and content validation reports it at the condition's file:line.
-Evaluating never raises: a condition either holds or gives a reason a person can read. Reasons
-never quote the response body (it may echo what the probe sent, secrets included).
+Evaluating never raises, except TimeoutError once the observation's deadline has passed (a
+pattern search stops there): a condition either holds or gives a reason a person can read.
+Reasons never quote the response body (it may echo what the probe sent, secrets included).
 """
 
 from __future__ import annotations
@@ -29,10 +31,15 @@ from __future__ import annotations
 import json
 import math
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
+
+import regex
+
+from checks.patterns import UnsafePattern, compile_pattern
 
 __all__ = [
     "KIND_SUBJECTS",
@@ -132,6 +139,18 @@ class Observation:
     # and a private system's address. Applied before a quoted value is cut short, so not even
     # a prefix of one can reach a reason.
     redact: Callable[[str], str] = field(default=lambda text: text, repr=False)
+    # When judging must stop (a time.monotonic() value): the probe's own deadline, so a slow
+    # pattern search ends with the probe instead of running on.
+    deadline: float | None = None
+
+    def time_left(self) -> float | None:
+        """Seconds until the deadline (None: no deadline); TimeoutError once it has passed."""
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the deadline passed while the conditions were judged")
+        return left
 
     def show(self, value: object) -> str:
         """An observed value as a reason quotes it: secrets blanked, at most 40 characters."""
@@ -172,7 +191,7 @@ class Condition:
     operator: Operator
     value: Literal_ = None
     path: tuple[PathStep, ...] = ()  # json steps, or (header name,) in lower case
-    pattern: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    pattern: regex.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return self.text
@@ -199,7 +218,7 @@ class Condition:
             case "body":
                 if seen.body is None:
                     return self._fail("no body was received")
-                return None if _text_holds(seen.body, self) else self._fail("")
+                return None if _text_holds(seen.body, self, seen) else self._fail("")
             case "header":
                 return self._evaluate_header(seen)
             case "addresses":
@@ -221,7 +240,7 @@ class Condition:
             return None if present == (self.operator == "exists") else self._fail("")
         if value is None:
             return self._fail(f"no {name} header")
-        return None if _text_holds(value, self) else self._fail(f"it is {seen.show(value)}")
+        return None if _text_holds(value, self, seen) else self._fail(f"it is {seen.show(value)}")
 
     def _evaluate_json(self, seen: Observation) -> str | None:
         document, problem = seen.json
@@ -245,7 +264,7 @@ class Condition:
         else:
             if not isinstance(value, str):
                 return self._fail(f"{where} is {seen.show(value)}, not text")
-            holds = _text_holds(value, self)
+            holds = _text_holds(value, self, seen)
         return None if holds else self._fail(f"{where} is {seen.show(value)}")
 
 
@@ -294,7 +313,7 @@ def _compare(observed: float, operator: Operator, wanted: Literal_) -> bool:
     return False
 
 
-def _text_holds(text: str, condition: Condition) -> bool:
+def _text_holds(text: str, condition: Condition, seen: Observation) -> bool:
     wanted = str(condition.value)
     match condition.operator:
         case "==":
@@ -307,7 +326,7 @@ def _text_holds(text: str, condition: Condition) -> bool:
             return wanted not in text
         case "matches":
             assert condition.pattern is not None
-            return condition.pattern.search(text) is not None
+            return condition.pattern.search(text, timeout=seen.time_left()) is not None
     return False
 
 
@@ -450,11 +469,9 @@ def parse_condition(text: str) -> Condition:
     pattern = None
     if operator == "matches":
         try:
-            pattern = re.compile(str(value))
-        except re.error as exc:
-            raise ConditionError(
-                f"{raw} is not a valid regular expression ({exc.msg} at position {exc.pos})"
-            ) from exc
+            pattern = compile_pattern(str(value))
+        except UnsafePattern as exc:
+            raise ConditionError(f"{raw} {exc}") from exc
     return Condition(_normal(subject_text, operator, raw), subject, operator, value, path, pattern)
 
 

@@ -12,20 +12,42 @@
 /echo                  200, JSON: the request's method, Authorization header and body
 /flaky?key=K&fail=N    503 for the first N requests with key K, then 200
 /close                 reads the request, then closes the connection without answering
+/compressed?layers=L   200, TEXT (body=TEXT) or MB mebibytes of zeros (mb=MB) compressed with
+                       each of L in turn (gzip, deflate; comma-separated), sent with
+                       Content-Encoding: L (or header=VALUE): a compression bomb when large
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import ssl
 import sys
 import threading
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["Estate", "unused_port"]
+
+
+_WBITS = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+
+
+@functools.cache
+def _compressed(layers: tuple[str, ...], text: str, mebibytes: int) -> bytes:
+    """``text``, or ``mebibytes`` MiB of zeros, compressed with each layer in turn (kept: a
+    large bomb takes a moment to build)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, _WBITS[layers[0]])
+    block = bytes(1 << 20)
+    parts = [packer.compress(block) for _ in range(mebibytes)]
+    data = b"".join([*parts, packer.compress(text.encode()), packer.flush()])
+    for layer in layers[1:]:
+        packer = zlib.compressobj(9, zlib.DEFLATED, _WBITS[layer])
+        data = packer.compress(data) + packer.flush()
+    return data
 
 
 class _Server(ThreadingHTTPServer):
@@ -111,6 +133,16 @@ class _Handler(BaseHTTPRequestHandler):
                     seen = self.server.counts[key] = self.server.counts.get(key, 0) + 1
                 failing = seen <= int(query.get("fail", "1"))
                 self._send(503 if failing else 200, b"flaky" if failing else b"ok")
+            case "/compressed":
+                layers = query.get("layers", "gzip")
+                names = tuple(name.strip() for name in layers.split(","))
+                body = _compressed(names, query.get("body", ""), int(query.get("mb", "0")))
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Encoding", query.get("header", layers))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
             case "/close":
                 self.close_connection = True
             case _:

@@ -4,10 +4,13 @@ Kinds of probe, chosen by the address's scheme: HTTP(S) (``https://``), TCP conn
 (``tcp://host:port``), TLS certificate (``tls://host:port``) and DNS resolution (``dns://host``).
 An HTTPS probe also checks its certificate, read from the connection it used.
 
-Each attempt has per-phase timeouts (connect, then each read) and an overall deadline, since a
-body that trickles in one byte at a time never trips a per-read timeout. A failed attempt is
-retried (``Target.retries``) before the probe records down. Every reason is passed through
-``Target.redact`` so no secret, and no private address, reaches a record.
+Each attempt has per-phase timeouts (connect, then each read) and an overall deadline over all
+it does (resolving, connecting, TLS, reading and decoding the body, judging the conditions),
+since a body that trickles in one byte at a time never trips a per-read timeout, and a pattern
+search never trips any. A body is decoded only when a condition reads it, and never past
+``MAX_BODY_BYTES`` (``checks.bodies``). A failed attempt is retried (``Target.retries``) before
+the probe records down. Every reason is passed through ``Target.redact`` so no secret, and no
+private address, reaches a record.
 """
 
 from __future__ import annotations
@@ -17,19 +20,34 @@ import contextlib
 import socket
 import ssl
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
+from checks.bodies import MAX_BODY_BYTES, BodyReader, UnreadableBody
 from checks.conditions import Observation
+from checks.resolver import Resolver
 from checks.results import ErrorKind, Outcome, ProbeResult
 from checks.targets import Target
 
-__all__ = ["MAX_BODY_BYTES", "classify_exception", "probe"]
+__all__ = ["ProbeTools", "classify_exception", "probe"]
 
-MAX_BODY_BYTES = 1024 * 1024  # enough for any health document; a larger body is cut, not kept
+
+@dataclass(frozen=True)
+class ProbeTools:
+    """What the probes of one round share; ``checks.runner.probe_tools`` builds it.
+
+    ``client`` connects through ``resolver`` (see ``checks.resolver``); ``threads`` run the
+    blocking work a probe must keep off the event loop: name lookups and judging conditions.
+    """
+
+    client: httpx.AsyncClient
+    ssl_context: ssl.SSLContext
+    resolver: Resolver
+    threads: Executor
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +172,39 @@ def _elapsed(begin: float) -> int:
     return round((time.perf_counter() - begin) * 1000)
 
 
-async def _http(client: httpx.AsyncClient, target: Target, begin: float) -> _Attempt:
+async def _send(
+    client: httpx.AsyncClient, request: httpx.Request, target: Target
+) -> httpx.Response:
+    """The final response, streamed. Redirects are followed here, not by httpx, which reads
+    each redirect's whole body, decoded and unbounded, before following it."""
+    for _ in range(client.max_redirects + 1):
+        response = await client.send(request, follow_redirects=False, stream=True)
+        if not target.follow_redirects or response.next_request is None:
+            return response
+        request = response.next_request
+        await response.aclose()  # no keep-alive: nothing is gained by reading the body
+    raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
+
+
+async def _read_body(response: httpx.Response, *, keep: bool) -> bytes | None:
+    """The decoded body when a condition reads it; otherwise the raw body is read and dropped
+    (the answer is only complete once it has arrived), cut at MAX_BODY_BYTES."""
+    if not keep:
+        received = 0
+        async for chunk in response.aiter_raw():
+            received += len(chunk)
+            if received >= MAX_BODY_BYTES:
+                break
+        return None
+    reader = BodyReader(response.headers.get("content-encoding"))
+    async for chunk in response.aiter_raw():
+        reader.feed(chunk)
+    return reader.body
+
+
+async def _http(
+    client: httpx.AsyncClient, target: Target, begin: float, deadline: float
+) -> tuple[Observation, str | None]:
     connect = target.connect_timeout_seconds or target.timeout_seconds
     request = client.build_request(
         target.method,
@@ -163,29 +213,25 @@ async def _http(client: httpx.AsyncClient, target: Target, begin: float) -> _Att
         content=None if target.body is None else target.body.encode(),
         timeout=httpx.Timeout(target.timeout_seconds, connect=connect),
     )
-    response = await client.send(request, follow_redirects=target.follow_redirects, stream=True)
+    keep = any(c.needs_body for c in (*target.conditions, *target.soft_conditions))
+    response = await _send(client, request, target)
     try:
         # Read the certificate while the connection is open (the stream closes with the body).
         stream = response.extensions.get("network_stream")
         ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
         cert_warning = _certificate_warning(ssl_object, target.tls_warn_days)
-        kept = bytearray()
-        async for chunk in response.aiter_bytes():
-            kept += chunk[: MAX_BODY_BYTES - len(kept)]
-            if len(kept) >= MAX_BODY_BYTES:
-                break
+        raw = await _read_body(response, keep=keep)
     finally:
         await response.aclose()
-    latency = _elapsed(begin)
-    body = _decode(bytes(kept), response.charset_encoding)
     seen = Observation(
-        latency_ms=latency,
+        latency_ms=_elapsed(begin),
         status=response.status_code,
-        body=body,
+        body=None if raw is None else _decode(raw, response.charset_encoding),
         headers=response.headers,
         redact=target.redact,
+        deadline=deadline,
     )
-    return _judge(target, seen, cert_warning)
+    return seen, cert_warning
 
 
 def _decode(raw: bytes, charset: str | None) -> str:
@@ -195,16 +241,12 @@ def _decode(raw: bytes, charset: str | None) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
-async def _tcp(target: Target, begin: float, context: ssl.SSLContext | None) -> _Attempt:
+async def _tcp(
+    target: Target, addresses: tuple[str, ...], begin: float, context: ssl.SSLContext | None
+) -> tuple[Observation, str | None]:
     port = target.port
     assert port is not None  # the model requires tcp:// and tls:// addresses to name a port
-    _, writer = await asyncio.open_connection(
-        target.host,
-        port,
-        ssl=context,
-        server_hostname=target.host if context is not None else None,
-        ssl_handshake_timeout=target.timeout_seconds if context is not None else None,
-    )
+    writer = await _open(target, addresses, port, context)
     try:
         latency = _elapsed(begin)
         warning = None
@@ -217,60 +259,112 @@ async def _tcp(target: Target, begin: float, context: ssl.SSLContext | None) -> 
         # The answer was already had; a rough close does not change it.
         with contextlib.suppress(OSError, ssl.SSLError):
             await writer.wait_closed()
-    return _judge(target, Observation(latency_ms=latency), warning)
+    return Observation(latency_ms=latency), warning
 
 
-async def _dns(target: Target, begin: float) -> _Attempt:
-    loop = asyncio.get_running_loop()
-    infos = await loop.getaddrinfo(target.host, None, type=socket.SOCK_STREAM)
-    addresses = tuple(sorted({str(info[4][0]) for info in infos}))
-    return _judge(target, Observation(latency_ms=_elapsed(begin), addresses=addresses), None)
+async def _open(
+    target: Target, addresses: tuple[str, ...], port: int, context: ssl.SSLContext | None
+) -> asyncio.StreamWriter:
+    """A connection to the first address that accepts, in the resolver's order."""
+    failure: OSError | None = None
+    for address in addresses:
+        try:
+            _, writer = await asyncio.open_connection(
+                address,
+                port,
+                ssl=context,
+                # The certificate is checked against the name, not the address it resolved to.
+                server_hostname=target.host if context is not None else None,
+                ssl_handshake_timeout=target.timeout_seconds if context is not None else None,
+            )
+        except ssl.SSLError:
+            raise  # the server answered: another address would not change the verdict
+        except OSError as exc:
+            failure = exc
+        else:
+            return writer
+    assert failure is not None  # the resolver never gives an empty list
+    raise failure
 
 
-async def _attempt(
-    target: Target, *, client: httpx.AsyncClient, ssl_context: ssl.SSLContext
+async def _observe(
+    target: Target, tools: ProbeTools, addresses: tuple[str, ...], begin: float, deadline: float
+) -> tuple[Observation, str | None]:
+    """What the target answered, and a certificate warning if any."""
+    match target.kind:
+        case "http":
+            return await _http(tools.client, target, begin, deadline)
+        case "tcp":
+            connect = target.connect_timeout_seconds or target.timeout_seconds
+            async with asyncio.timeout(connect):
+                return await _tcp(target, addresses, begin, None)
+        case "tls":
+            return await _tcp(target, addresses, begin, tools.ssl_context)
+        case "dns":
+            found = tuple(sorted(addresses))
+            return Observation(latency_ms=_elapsed(begin), addresses=found), None
+    raise AssertionError(f"unknown kind {target.kind}")  # pragma: no cover
+
+
+async def _judged(
+    target: Target, seen: Observation, warning: str | None, threads: Executor
 ) -> _Attempt:
-    """One attempt within the target's overall deadline; never raises for a failing target."""
+    """``_judge`` in a worker thread when there are conditions: a pattern search or a large JSON
+    body must not hold the event loop, where it would stall every other probe of the round and
+    where no deadline can interrupt it (the search itself stops at ``seen.deadline``)."""
+    if not target.conditions and not target.soft_conditions:
+        return _judge(target, seen, warning)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(threads, _judge, target, seen, warning)
+
+
+async def _attempt(target: Target, tools: ProbeTools) -> _Attempt:
+    """One attempt within the target's overall deadline; never raises for a failing target.
+
+    The deadline covers everything the attempt does: resolving the name, connecting, TLS,
+    reading and decoding the body, and judging the conditions.
+    """
     begin = time.perf_counter()
+    deadline = time.monotonic() + target.timeout_seconds
+    limit = _seconds(target.timeout_seconds)
+    step: Literal["resolve", "answer", "judge"] = "resolve"
     try:
         async with asyncio.timeout(target.timeout_seconds):
             # Start every probe's deadline before doing any work: in a round of thousands, the
             # first steps of all probes run one after another, and a deadline started late
             # would let the round overrun its timeout by that queue.
             await asyncio.sleep(0)
-            match target.kind:
-                case "http":
-                    return await _http(client, target, begin)
-                case "tcp":
-                    connect = target.connect_timeout_seconds or target.timeout_seconds
-                    async with asyncio.timeout(connect):
-                        return await _tcp(target, begin, None)
-                case "tls":
-                    return await _tcp(target, begin, ssl_context)
-                case "dns":
-                    return await _dns(target, begin)
-    except (httpx.HTTPError, OSError, TimeoutError, ssl.SSLError, UnicodeError) as exc:
+            addresses = await tools.resolver.addresses(target.host)
+            step = "answer"
+            seen, warning = await _observe(target, tools, addresses, begin, deadline)
+            step = "judge"
+            return await _judged(target, seen, warning, tools.threads)
+    except TimeoutError as exc:
+        if step == "resolve":
+            reason = f"the host name did not resolve within {limit}"
+        elif step == "judge":
+            reason = f"the answer came, but its conditions were not checked within {limit}"
+        else:
+            reason = classify_exception(exc, target)[1]
+        return _Attempt("down", _elapsed(begin), None, "timeout", reason)
+    except UnreadableBody as exc:
+        return _Attempt("down", _elapsed(begin), None, "protocol", str(exc))
+    except (httpx.HTTPError, OSError, ssl.SSLError, UnicodeError) as exc:
         kind, reason = classify_exception(exc, target)
         return _Attempt("down", _elapsed(begin), None, kind, reason)
     except Exception as exc:  # one odd answer must not stop the round: record it as down
         reason = f"the probe failed unexpectedly ({type(exc).__name__})"
         return _Attempt("down", _elapsed(begin), None, "error", reason)
-    raise AssertionError(f"unknown kind {target.kind}")  # pragma: no cover
 
 
 async def probe(
-    target: Target,
-    *,
-    started: datetime,
-    location: str,
-    client: httpx.AsyncClient,
-    ssl_context: ssl.SSLContext,
+    target: Target, *, started: datetime, location: str, tools: ProbeTools
 ) -> ProbeResult:
     """Probe ``target``, retrying a failed attempt, and return the one result to record."""
     failures: list[str] = []
     attempts = target.retries + 1
     for number in range(1, attempts + 1):
-        attempt = await _attempt(target, client=client, ssl_context=ssl_context)
+        attempt = await _attempt(target, tools)
         if attempt.outcome != "down" or number == attempts:
             break
         failures.append(attempt.detail)

@@ -12,7 +12,8 @@ another header knows the schema changed.
 
 Error kinds (what went wrong, for people and for grouping):
 
-- ``timeout``: no connection, or no complete answer, within the check's time limit;
+- ``timeout``: no resolved name, no connection, no complete answer, or no verdict on the
+  conditions, within the check's time limit;
 - ``refused``: connection refused, nothing listening; ``connect``: another connection failure;
 - ``dns``: the host name does not resolve; ``tls``: the certificate is expired, untrusted or
   for another name, or the TLS handshake failed; ``tls-expiring`` (degraded): the certificate
@@ -20,8 +21,9 @@ Error kinds (what went wrong, for people and for grouping):
 - ``redirects``: too many redirects; ``status``: an HTTP status the check does not expect;
 - ``condition``: a condition of the check is not met (down for a hard condition, degraded for
   a soft one); ``slow`` (degraded): slower than the system's threshold;
-- ``protocol``: the answer was not valid HTTP or the connection was cut; ``error``: the probe
-  itself failed unexpectedly (its exception's name is in ``detail``).
+- ``protocol``: the answer was not valid HTTP, the connection was cut, or a body a condition
+  reads could not be read (larger than the limit when decoded, or in an unknown encoding);
+  ``error``: the probe itself failed unexpectedly (its exception's name is in ``detail``).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from checks.conditions import Condition, ConditionError, check_fits, parse_condition
 from portal.models.alerts import PortalAlerts, SystemAlerts
@@ -194,6 +195,14 @@ def _check_address(url: str) -> str:
     if kind is None:
         raise ValueError(
             "must start with https://, http://, tcp://, tls:// or dns:// (the kind of check)"
+        )
+    if "@" in parts.netloc:
+        # The value may be a live password: the error must not repeat it (see "not_echoed").
+        raise PydanticCustomError(
+            "not_echoed",
+            "cannot hold a user name or password (user:pass@ before the host): the address may"
+            " be shown on the site and in logs; send credentials in a header whose value comes"
+            " from an environment variable, such as Authorization: Basic ${CHECK_CREDENTIALS}",
         )
     if "${" in url:
         raise ValueError(

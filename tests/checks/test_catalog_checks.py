@@ -169,3 +169,36 @@ def test_the_readme_example_check_is_valid() -> None:
     check = HealthCheck.model_validate(yaml.safe_load(block)["check"])
     assert (check.kind, check.public, check.retries) == ("http", False, 1)
     assert [str(c) for c in check.soft_conditions] == ["latency < 800ms"]
+
+
+def test_unsafe_patterns_and_credentials_in_addresses_are_located(content_copy: Path) -> None:
+    with_check(
+        content_copy,
+        "events",
+        "check:\n  url: https://events.{estate_domain}/health\n"
+        '  conditions:\n    - body matches "(a+)+$"\n',
+    )
+    # A password in the address would be shown on the site and in logs: refused, and the error
+    # itself does not repeat it.
+    with_check(
+        content_copy, "chatter", "check:\n  url: https://probe:hunter2@chatter.{estate_domain}/\n"
+    )
+    with_check(content_copy, "login", "check:\n  url: tcp://tok3n@login.{estate_domain}:443\n")
+    run = validate(content_copy)
+    assert run.returncode == 1
+    credentials = (
+        "check.url: cannot hold a user name or password (user:pass@ before the host): the"
+        " address may be shown on the site and in logs; send credentials in a header whose"
+        " value comes from an environment variable, such as"
+        " Authorization: Basic ${CHECK_CREDENTIALS}"
+    )
+    assert run.stderr.splitlines() == [
+        "3 problems in the content:",
+        f"catalog/chatter.yml:11: {credentials}",
+        'catalog/events.yml:13: check.conditions[0]: "(a+)+$" repeats a group that holds a'
+        " quantifier (*, +, ? or {n,m}), (a+)+, which can take exponential time on some"
+        " answers; repeat one character or class instead, such as [a-z0-9.]+,"
+        ' got "body matches \\"(a+)+$\\""',
+        f"catalog/login.yml:10: {credentials}",
+    ]
+    assert "hunter2" not in run.stderr and "tok3n" not in run.stderr

@@ -24,7 +24,7 @@ from checks.conditions import Condition, parse_condition
 from checks.estate import Estate, unused_port
 from checks.probes import probe
 from checks.results import ErrorKind, ProbeResult
-from checks.runner import make_client, make_ssl_context
+from checks.runner import make_ssl_context, probe_tools
 from checks.targets import Target
 from tests.checks.conftest import NEAR_EXPIRY_DAYS, WARN_DAYS
 
@@ -38,11 +38,8 @@ glibc_only = pytest.mark.skipif(
 
 def run_probe(target: Target, *, verify: ssl.SSLContext | None = None) -> ProbeResult:
     async def go() -> ProbeResult:
-        context = verify or make_ssl_context()
-        async with make_client(concurrency=4, verify=context) as client:
-            return await probe(
-                target, started=WHEN, location="test", client=client, ssl_context=context
-            )
+        async with probe_tools(concurrency=4, verify=verify or make_ssl_context()) as tools:
+            return await probe(target, started=WHEN, location="test", tools=tools)
 
     return asyncio.run(go())
 
