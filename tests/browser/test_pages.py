@@ -131,3 +131,19 @@ def test_status_day_lists_are_not_numbered_with_letters(
     assert markers
     lettered = {"lower-alpha", "upper-alpha", "lower-latin", "upper-latin", "lower-roman"}
     assert not lettered & set(markers), sorted(set(markers))
+
+
+def test_every_tool_state_shows_within_two_phone_screens(
+    visit: Callable[..., Visit], site_server: SiteServer
+) -> None:
+    # Reported: on a 390 px phone it took about seven screens to see every tool.
+    v = visit(width=390)
+    v.page.goto(site_server.base_url + "/status/")
+    screen = v.page.viewport_size
+    assert screen is not None
+    rows = v.page.locator("table.gh-glance tbody tr")
+    assert rows.count() == v.page.locator("li.gh-system").count() > 0
+    last = rows.last.bounding_box()
+    assert last is not None
+    screens = (last["y"] + last["height"]) / screen["height"]
+    assert screens <= 2, f"the last tool's row ends {screens:.1f} screens down"
