@@ -16,6 +16,7 @@ from typing import TypeVar
 from portal.access import unconfirmed_data
 from portal.engineer_docs import EngineerDoc, doc_warnings, load_engineer_docs
 from portal.errors import ContentError, Problem
+from portal.hand_written import check_hand_written_pages
 from portal.load import load_catalog
 from portal.load_roadmap import read_roadmap
 from portal.load_status import load_incidents, load_maintenance
@@ -76,6 +77,7 @@ def load_content(root: Path, *, override: Path | None = None, today: date | None
     # Roadmap items that break a rule are still returned, so their references are checked too.
     roadmap = read_roadmap(root, today=today)
     problems.extend(roadmap.problems)
+    problems.extend(check_hand_written_pages(root))
     # Training is checked even when the catalogue failed, so one run reports both; its roles
     # and systems are then left unchecked rather than all reported as unknown.
     known = loaded_catalog[0] if loaded_catalog is not None else None
