@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
-from tests.browser.conftest import SiteServer, Visit, assert_saved_for_offline, go_offline
+from portal.offline import precache_list
+from tests.browser.conftest import (
+    SiteServer,
+    Visit,
+    assert_saved_for_offline,
+    go_offline,
+    serve_site,
+)
+from tests.conftest import BuiltSite
 
 CORE = ["/", "/status/", "/roadmap/"]
 VISITED_MODULE = "/training/community-mapping/mapping-assets/"
@@ -48,3 +59,51 @@ def test_online_pages_show_no_offline_banner(
     v.page.goto(site_server.base_url + "/status/")
     v.page.wait_for_load_state("networkidle")
     assert v.page.locator("#gh-offline").count() == 0
+
+
+# How the worker's first install ended: "activated", or "redundant" when it failed. Awaited by
+# page.evaluate; the 120 s bound only turns a worker that never settles into a failure.
+INSTALL_OUTCOME = """async () => {
+    const registration = await navigator.serviceWorker.register(
+        new URL("sw.js", location.href).href, { scope: "/" });
+    const worker = registration.installing || registration.waiting || registration.active;
+    if (!worker) return { worker: "none", caches: [] };
+    const settled = new Promise((done) => {
+        const check = () => {
+            if (worker.state === "activated" || worker.state === "redundant") done(worker.state);
+        };
+        worker.addEventListener("statechange", check);
+        check();
+    });
+    const gaveUp = new Promise((done) => setTimeout(() => done("(never settled)"), 120000));
+    const state = await Promise.race([settled, gaveUp]);
+    const names = (await caches.keys()).filter((name) => name.startsWith("glasshouse-"));
+    return { worker: state, caches: names };
+}"""
+
+
+def test_a_save_that_misses_a_file_is_not_installed(
+    visit: Callable[..., Visit], demo_site: BuiltSite, tmp_path: Path
+) -> None:
+    # One file the worker must save is gone (a half-finished deploy, a proxy's 404): the
+    # install fails and leaves no half-filled cache, so the site never claims to be saved.
+    site = tmp_path / "site"
+    shutil.copytree(demo_site.site, site, copy_function=os.link)
+    missing = "search/search_index.json"
+    assert missing in precache_list(demo_site.site)
+    (site / missing).unlink()
+    with serve_site(site) as server:
+        v = visit(width=320, server=server)
+        v.page.goto(server.base_url + "/")
+        outcome = v.page.evaluate(INSTALL_OUTCOME)
+    assert outcome == {"worker": "redundant", "caches": []}
+
+
+def test_a_complete_save_is_installed(
+    visit: Callable[..., Visit], private_site_server: SiteServer
+) -> None:
+    v = visit(width=320, server=private_site_server)
+    v.page.goto(private_site_server.base_url + "/")
+    outcome = v.page.evaluate(INSTALL_OUTCOME)
+    assert outcome["worker"] == "activated"
+    assert len(outcome["caches"]) == 1
