@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from checks.results import ProbeResult
 from portal.content import Content
-from portal.graph import affected_by
+from portal.dependencies import affected_by
 from portal.health import SystemHealth, system_health, windows_for
 from portal.history_data import SystemHistory, from_rows
 from portal.models.catalog import Catalog, System

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from portal.graph import affected_by, dependency_depths, edges
+from portal.dependencies import affected_by, dependency_depths, edges
 from portal.health import STATE_LABELS
 from portal.models.catalog import System
 from portal.render import render

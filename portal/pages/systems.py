@@ -8,9 +8,9 @@ from datetime import date
 
 from portal.access import LAWFUL_BASIS_LABELS, grants_for_role
 from portal.context import FUNCTION_LABELS, SiteContext
+from portal.dependencies import affected_by, dependency_order, dependents
 from portal.depmap import DependencyMap, layout_map, map_svg
 from portal.engineer_docs import DOC_LABELS, EngineerDoc
-from portal.graph import affected_by, dependency_order, dependents
 from portal.health import SystemHealth
 from portal.models.catalog import Catalog, System, Team
 from portal.pages.access import level_needs, training_links

@@ -13,8 +13,8 @@ import yaml
 from checks.results import ProbeResult
 from portal.content import load_content
 from portal.context import SiteContext, build_context
+from portal.dependencies import affected_by, dependency_depths, dependency_order, dependents
 from portal.depmap import NODE_H, NODE_W, layout_map, map_svg
-from portal.graph import affected_by, dependency_depths, dependency_order, dependents
 from portal.models.catalog import System
 from portal.pages import systems as systems_pages
 
