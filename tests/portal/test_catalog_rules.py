@@ -272,3 +272,19 @@ def test_shipped_doc_front_matter_names_its_schema_and_passes_it(path: Path) -> 
     )
     schema = json.loads((REPO / "schemas" / "doc.schema.json").read_text())
     jsonschema.validate(load_document(path, root=REPO).data, schema)
+
+
+def test_every_admin_level_in_the_shipped_catalogue_asks_for_training() -> None:
+    """Admin is the most a tool grants (for Login: every account, so every tool), so no admin
+    level may tell the access pages "no training needed"."""
+    catalog = load_content(REPO).catalog
+    admin = [
+        (system.id, level)
+        for system in catalog.systems.values()
+        if system.access is not None
+        for level in system.access.levels
+        if level.level == "admin"
+    ]
+    assert ("login", "digital-team-engineer") in {(s, level.role) for s, level in admin}
+    untrained = [f"{s}: {level.role}" for s, level in admin if not level.training]
+    assert untrained == [], f"admin levels that ask for no training: {untrained}"
