@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import ssl
@@ -19,8 +20,19 @@ from checks.demo import run_demo
 from checks.estate import Estate
 from portal.generate import generate
 from portal.offline import write_service_worker
+from portal.write import MANIFEST
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def generated_pages() -> set[Path]:
+    """Pages a local build wrote into the checkout's site_src/ (listed in its manifest): output,
+    not content, so tests about what people wrote leave them out. A clean clone has none."""
+    docs = REPO / "site_src"
+    manifest = docs / MANIFEST
+    if not manifest.is_file():
+        return set()
+    return {docs / name for name in json.loads(manifest.read_text(encoding="utf-8"))}
 
 
 @pytest.fixture(autouse=True)
